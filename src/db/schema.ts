@@ -1,0 +1,214 @@
+import type { ColumnType, Generated, JSONColumnType } from 'kysely';
+
+/** Kysely's view of the tables in src/db/migrations. Keep in step with the SQL. */
+type Timestamp = ColumnType<Date, Date | string | undefined, Date | string>;
+/** Calendar dates travel as 'YYYY-MM-DD' strings (the pg type parser is set so in database.ts). */
+type DateOnly = ColumnType<string, string, string>;
+type Int8 = ColumnType<string, string | number | bigint, string | number | bigint>;
+type Int8Id = ColumnType<string, string | number | bigint | undefined, never>;
+
+export type RecordType = 'person' | 'admission' | 'departure' | 'application';
+export type Role = 'admin' | 'officer' | 'supervisor' | 'analyst' | 'auditor';
+
+export interface AppMetaTable {
+  key: string;
+  value: JSONColumnType<unknown>;
+  updated_at: Generated<Timestamp>;
+}
+
+export interface SourceSystemsTable {
+  id: Generated<number>;
+  code: string;
+  name: string;
+  default_record_type: RecordType | null;
+  created_at: Generated<Timestamp>;
+}
+
+export interface IngestJobsTable {
+  id: Int8Id;
+  source_id: number;
+  file_name: string;
+  file_path: string;
+  file_size: Int8 | null;
+  format: 'csv' | 'ndjson';
+  status: 'running' | 'completed' | 'failed' | 'interrupted';
+  started_at: Generated<Timestamp>;
+  finished_at: Timestamp | null;
+  heartbeat_at: Generated<Timestamp>;
+  started_by: Generated<string>;
+  rows_read: Generated<Int8>;
+  accepted: Generated<Int8>;
+  new_versions: Generated<Int8>;
+  duplicates: Generated<Int8>;
+  quarantined: Generated<Int8>;
+  bytes_read: Generated<Int8>;
+  error: string | null;
+}
+
+export interface SourceRecordsTable {
+  id: Int8Id;
+  source_id: number;
+  source_record_id: string;
+  version: number;
+  checksum: string;
+  record_type: RecordType;
+  data: JSONColumnType<Record<string, unknown>>;
+  raw: string;
+  file_name: string;
+  line_number: Int8;
+  ingest_job_id: Int8 | null;
+  ingested_at: Generated<Timestamp>;
+}
+
+export interface QuarantinedRowsTable {
+  id: Int8Id;
+  ingest_job_id: Int8 | null;
+  source_id: number;
+  file_name: string;
+  line_number: Int8;
+  raw_text: string;
+  reasons: JSONColumnType<string[]>;
+  checksum: string;
+  quarantined_at: Generated<Timestamp>;
+}
+
+export interface PeopleTable {
+  id: Int8Id;
+  created_at: Generated<Timestamp>;
+  merged_into: Int8 | null;
+}
+
+export interface RecordIdentitiesTable {
+  source_id: number;
+  source_record_id: string;
+  source_record_pk: Int8;
+  record_type: RecordType;
+  person_id: Int8 | null;
+  given_name: string | null;
+  middle_name: string | null;
+  family_name: string | null;
+  date_of_birth: DateOnly | null;
+  sex: string | null;
+  country_of_citizenship: string | null;
+  passport_number: string | null;
+  passport_country: string | null;
+  a_number: string | null;
+  name_key: string | null;
+  search_text: Generated<string>;
+}
+
+export interface PersonLinksTable {
+  id: Int8Id;
+  person_id: Int8;
+  source_id: number;
+  source_record_id: string;
+  source_record_pk: Int8;
+  rule: string;
+  evidence: JSONColumnType<Record<string, unknown>>;
+  linked_by: Generated<string>;
+  linked_at: Generated<Timestamp>;
+  unlinked_at: Timestamp | null;
+  unlink_reason: string | null;
+}
+
+export interface IdentityDocumentsTable {
+  id: Int8Id;
+  person_id: Int8;
+  kind: 'passport' | 'a_number';
+  number: string;
+  issuing_country: string | null;
+  source_record_pk: Int8;
+}
+
+interface ProjectionColumns {
+  id: Int8Id;
+  source_id: number;
+  source_record_id: string;
+  source_record_pk: Int8;
+  person_id: Int8 | null;
+}
+
+export interface AdmissionsTable extends ProjectionColumns {
+  admission_number: string | null;
+  class_of_admission: string;
+  port_of_entry: string | null;
+  admitted_on: DateOnly;
+  admit_until: DateOnly | null;
+  duration_of_status: boolean;
+}
+
+export interface ApplicationsTable extends ProjectionColumns {
+  receipt_number: string;
+  kind: 'extension' | 'change_of_status' | 'adjustment_of_status';
+  filed_on: DateOnly;
+  decided_on: DateOnly | null;
+  outcome: 'pending' | 'approved' | 'denied' | 'withdrawn';
+  requested_class: string | null;
+  approved_until: DateOnly | null;
+}
+
+export interface DeparturesTable extends ProjectionColumns {
+  departed_on: DateOnly;
+  port_of_departure: string | null;
+  carrier: string | null;
+  manifest_ref: string | null;
+  self_reported: boolean;
+}
+
+export interface AccountsTable {
+  id: Int8Id;
+  username: string;
+  display_name: string;
+  role: Role;
+  password_hash: string;
+  must_change_password: boolean;
+  failed_logins: Generated<number>;
+  locked_until: Timestamp | null;
+  disabled_at: Timestamp | null;
+  created_at: Generated<Timestamp>;
+}
+
+export interface SessionsTable {
+  id: string;
+  account_id: Int8;
+  csrf_token: string;
+  created_at: Generated<Timestamp>;
+  last_seen_at: Generated<Timestamp>;
+  expires_at: Timestamp;
+}
+
+export interface AuditLogTable {
+  seq: Int8Id;
+  occurred_at: Timestamp;
+  actor_account_id: Int8 | null;
+  actor_username: string | null;
+  actor_role: string | null;
+  action: string;
+  object_type: string | null;
+  object_id: string | null;
+  purpose_kind: 'case' | 'reason' | null;
+  purpose: string | null;
+  outcome: 'allowed' | 'denied' | 'success' | 'failure';
+  request_id: string | null;
+  client_ip: string | null;
+  details: JSONColumnType<Record<string, unknown>>;
+  entry_hash: string;
+}
+
+export interface DB {
+  app_meta: AppMetaTable;
+  source_systems: SourceSystemsTable;
+  ingest_jobs: IngestJobsTable;
+  source_records: SourceRecordsTable;
+  quarantined_rows: QuarantinedRowsTable;
+  people: PeopleTable;
+  record_identities: RecordIdentitiesTable;
+  person_links: PersonLinksTable;
+  identity_documents: IdentityDocumentsTable;
+  admissions: AdmissionsTable;
+  applications: ApplicationsTable;
+  departures: DeparturesTable;
+  accounts: AccountsTable;
+  sessions: SessionsTable;
+  audit_log: AuditLogTable;
+}
