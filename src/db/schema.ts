@@ -6,14 +6,17 @@ type Timestamp = ColumnType<Date, Date | string | undefined, Date | string>;
 type DateOnly = ColumnType<string, string, string>;
 type Int8 = ColumnType<string, string | number | bigint, string | number | bigint>;
 type Int8Id = ColumnType<string, string | number | bigint | undefined, never>;
+/** Kysely's Generated<> cannot wrap a ColumnType, so defaulted columns spell out their types. */
+type DefaultTimestamp = ColumnType<Date, Date | string | undefined, Date | string>;
+type DefaultInt8 = ColumnType<string, string | number | bigint | undefined, string | number | bigint>;
 
 export type RecordType = 'person' | 'admission' | 'departure' | 'application';
 export type Role = 'admin' | 'officer' | 'supervisor' | 'analyst' | 'auditor';
 
 export interface AppMetaTable {
   key: string;
-  value: JSONColumnType<unknown>;
-  updated_at: Generated<Timestamp>;
+  value: JSONColumnType<Record<string, unknown>>;
+  updated_at: DefaultTimestamp;
 }
 
 export interface SourceSystemsTable {
@@ -21,7 +24,7 @@ export interface SourceSystemsTable {
   code: string;
   name: string;
   default_record_type: RecordType | null;
-  created_at: Generated<Timestamp>;
+  created_at: DefaultTimestamp;
 }
 
 export interface IngestJobsTable {
@@ -32,16 +35,16 @@ export interface IngestJobsTable {
   file_size: Int8 | null;
   format: 'csv' | 'ndjson';
   status: 'running' | 'completed' | 'failed' | 'interrupted';
-  started_at: Generated<Timestamp>;
+  started_at: DefaultTimestamp;
   finished_at: Timestamp | null;
-  heartbeat_at: Generated<Timestamp>;
+  heartbeat_at: DefaultTimestamp;
   started_by: Generated<string>;
-  rows_read: Generated<Int8>;
-  accepted: Generated<Int8>;
-  new_versions: Generated<Int8>;
-  duplicates: Generated<Int8>;
-  quarantined: Generated<Int8>;
-  bytes_read: Generated<Int8>;
+  rows_read: DefaultInt8;
+  accepted: DefaultInt8;
+  new_versions: DefaultInt8;
+  duplicates: DefaultInt8;
+  quarantined: DefaultInt8;
+  bytes_read: DefaultInt8;
   error: string | null;
 }
 
@@ -57,7 +60,7 @@ export interface SourceRecordsTable {
   file_name: string;
   line_number: Int8;
   ingest_job_id: Int8 | null;
-  ingested_at: Generated<Timestamp>;
+  ingested_at: DefaultTimestamp;
 }
 
 export interface QuarantinedRowsTable {
@@ -69,12 +72,12 @@ export interface QuarantinedRowsTable {
   raw_text: string;
   reasons: JSONColumnType<string[]>;
   checksum: string;
-  quarantined_at: Generated<Timestamp>;
+  quarantined_at: DefaultTimestamp;
 }
 
 export interface PeopleTable {
   id: Int8Id;
-  created_at: Generated<Timestamp>;
+  created_at: DefaultTimestamp;
   merged_into: Int8 | null;
 }
 
@@ -106,7 +109,7 @@ export interface PersonLinksTable {
   rule: string;
   evidence: JSONColumnType<Record<string, unknown>>;
   linked_by: Generated<string>;
-  linked_at: Generated<Timestamp>;
+  linked_at: DefaultTimestamp;
   unlinked_at: Timestamp | null;
   unlink_reason: string | null;
 }
@@ -165,15 +168,15 @@ export interface AccountsTable {
   failed_logins: Generated<number>;
   locked_until: Timestamp | null;
   disabled_at: Timestamp | null;
-  created_at: Generated<Timestamp>;
+  created_at: DefaultTimestamp;
 }
 
 export interface SessionsTable {
   id: string;
   account_id: Int8;
   csrf_token: string;
-  created_at: Generated<Timestamp>;
-  last_seen_at: Generated<Timestamp>;
+  created_at: DefaultTimestamp;
+  last_seen_at: DefaultTimestamp;
   expires_at: Timestamp;
 }
 

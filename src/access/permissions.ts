@@ -1,0 +1,36 @@
+import type { Role } from '../db/schema.js';
+
+/** Everything a role may do, named once. Checks go through `can`, never through role names. */
+export const Permission = {
+  PersonSearch: 'person.search',
+  PersonView: 'person.view',
+  IngestView: 'ingest.view',
+  IngestQuarantineView: 'ingest.quarantine.view',
+  IngestRun: 'ingest.run',
+  AuditView: 'audit.view',
+  AccountsManage: 'accounts.manage',
+} as const;
+export type Permission = (typeof Permission)[keyof typeof Permission];
+
+const P = Permission;
+/**
+ * Analysts work on aggregates and never see a person; auditors read the audit trail, not
+ * people; quarantined rows hold raw personal data, so only staff who fix data see them.
+ */
+const GRANTS: Record<Role, readonly Permission[]> = {
+  admin: [P.PersonSearch, P.PersonView, P.IngestView, P.IngestQuarantineView, P.IngestRun, P.AuditView, P.AccountsManage],
+  supervisor: [P.PersonSearch, P.PersonView, P.IngestView, P.IngestQuarantineView],
+  officer: [P.PersonSearch, P.PersonView, P.IngestView, P.IngestQuarantineView],
+  analyst: [P.IngestView],
+  auditor: [P.IngestView, P.AuditView],
+};
+
+export function can(role: Role, permission: Permission): boolean {
+  return GRANTS[role].includes(permission);
+}
+
+export function permissionsOf(role: Role): Permission[] {
+  return [...GRANTS[role]];
+}
+
+export const ROLES = ['admin', 'officer', 'supervisor', 'analyst', 'auditor'] as const satisfies readonly Role[];

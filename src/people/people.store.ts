@@ -1,0 +1,395 @@
+import { sql, type Kysely, type Transaction } from 'kysely';
+import type { DB } from '../db/schema.js';
+import type { Candidate, Identity, LinkRule } from './identity.rules.js';
+
+/** The only module holding SQL for people, their links, identity documents and record identities. */
+
+type Q = Kysely<DB> | Transaction<DB>;
+
+export interface BlockingKeys {
+  aNumbers: string[];
+  passports: { number: string; country: string }[];
+  nameDob: { nameKey: string; dateOfBirth: string }[];
+}
+
+/** Linked records sharing any blocking key with the incoming batch. */
+export async function findCandidates(db: Q, keys: BlockingKeys): Promise<Candidate[]> {
+  if (!keys.aNumbers.length && !keys.passports.length && !keys.nameDob.length) return [];
+  const rows = await db
+    .selectFrom('record_identities as ri')
+    .innerJoin('source_systems as s', 's.id', 'ri.source_id')
+    .select([
+      'ri.person_id',
+      's.code',
+      'ri.source_record_id',
+      'ri.given_name',
+      'ri.middle_name',
+      'ri.family_name',
+      'ri.date_of_birth',
+      'ri.passport_number',
+      'ri.passport_country',
+      'ri.a_number',
+      'ri.name_key',
+    ])
+    .where('ri.person_id', 'is not', null)
+    .where((eb) =>
+      eb.or([
+        ...(keys.aNumbers.length ? [eb('ri.a_number', 'in', keys.aNumbers)] : []),
+        ...(keys.passports.length
+          ? [
+              eb(
+                eb.refTuple('ri.passport_number', 'ri.passport_country'),
+                'in',
+                keys.passports.map((p) => eb.tuple(p.number, p.country)),
+              ),
+            ]
+          : []),
+        ...(keys.nameDob.length
+          ? [
+              eb(
+                eb.refTuple('ri.name_key', 'ri.date_of_birth'),
+                'in',
+                keys.nameDob.map((k) => eb.tuple(k.nameKey, k.dateOfBirth)),
+              ),
+            ]
+          : []),
+      ]),
+    )
+    .orderBy('ri.person_id')
+    .execute();
+  return rows.map((r) => ({
+    personId: r.person_id ?? '',
+    recordKey: `${r.code}:${r.source_record_id}`,
+    nameKey: r.name_key,
+    identity: {
+      givenName: r.given_name,
+      middleName: r.middle_name,
+      familyName: r.family_name,
+      dateOfBirth: r.date_of_birth,
+      passportNumber: r.passport_number,
+      passportCountry: r.passport_country,
+      aNumber: r.a_number,
+    },
+  }));
+}
+
+export async function aNumbersOf(db: Q, personIds: string[]): Promise<Map<string, Set<string>>> {
+  const map = new Map<string, Set<string>>();
+  if (!personIds.length) return map;
+  const rows = await db
+    .selectFrom('identity_documents')
+    .select(['person_id', 'number'])
+    .where('kind', '=', 'a_number')
+    .where('person_id', 'in', personIds)
+    .execute();
+  for (const r of rows) {
+    const set = map.get(r.person_id) ?? new Set<string>();
+    set.add(r.number);
+    map.set(r.person_id, set);
+  }
+  return map;
+}
+
+export async function createPeople(db: Q, count: number): Promise<string[]> {
+  if (count === 0) return [];
+  const rows = await sql<{ id: string }>`INSERT INTO people (created_at)
+    SELECT now() FROM generate_series(1, ${count}) RETURNING id`.execute(db);
+  return rows.rows.map((r) => r.id);
+}
+
+export interface LinkedRecord {
+  sourceId: number;
+  sourceRecordId: string;
+  sourceRecordPk: string;
+  recordType: string;
+  personId: string;
+  identity: Identity;
+  nameKey: string | null;
+  searchText: string;
+  sex: string | null;
+  countryOfCitizenship: string | null;
+  rule: LinkRule;
+  evidence: Record<string, unknown>;
+}
+
+/**
+ * Records each link (closing the previous version's link), the record's identity row, and the
+ * documents it carries. Links are never updated in place: history stays readable.
+ */
+export async function saveLinks(db: Q, rows: LinkedRecord[]): Promise<void> {
+  if (!rows.length) return;
+  await db
+    .updateTable('person_links')
+    .set({ unlinked_at: sql<Date>`now()`, unlink_reason: 'superseded by a newer version of the source record' })
+    .where('unlinked_at', 'is', null)
+    .where((eb) =>
+      eb(
+        eb.refTuple('source_id', 'source_record_id'),
+        'in',
+        rows.map((r) => eb.tuple(r.sourceId, r.sourceRecordId)),
+      ),
+    )
+    .execute();
+  await db
+    .insertInto('person_links')
+    .values(
+      rows.map((r) => ({
+        person_id: r.personId,
+        source_id: r.sourceId,
+        source_record_id: r.sourceRecordId,
+        source_record_pk: r.sourceRecordPk,
+        rule: r.rule,
+        evidence: JSON.stringify(r.evidence),
+      })),
+    )
+    .execute();
+  await db
+    .insertInto('record_identities')
+    .values(
+      rows.map((r) => ({
+        source_id: r.sourceId,
+        source_record_id: r.sourceRecordId,
+        source_record_pk: r.sourceRecordPk,
+        record_type: r.recordType as 'person',
+        person_id: r.personId,
+        given_name: r.identity.givenName,
+        middle_name: r.identity.middleName,
+        family_name: r.identity.familyName,
+        date_of_birth: r.identity.dateOfBirth,
+        sex: r.sex,
+        country_of_citizenship: r.countryOfCitizenship,
+        passport_number: r.identity.passportNumber,
+        passport_country: r.identity.passportCountry,
+        a_number: r.identity.aNumber,
+        name_key: r.nameKey,
+        search_text: r.searchText,
+      })),
+    )
+    .onConflict((oc) =>
+      oc.columns(['source_id', 'source_record_id']).doUpdateSet((eb) => ({
+        source_record_pk: eb.ref('excluded.source_record_pk'),
+        record_type: eb.ref('excluded.record_type'),
+        person_id: eb.ref('excluded.person_id'),
+        given_name: eb.ref('excluded.given_name'),
+        middle_name: eb.ref('excluded.middle_name'),
+        family_name: eb.ref('excluded.family_name'),
+        date_of_birth: eb.ref('excluded.date_of_birth'),
+        sex: eb.ref('excluded.sex'),
+        country_of_citizenship: eb.ref('excluded.country_of_citizenship'),
+        passport_number: eb.ref('excluded.passport_number'),
+        passport_country: eb.ref('excluded.passport_country'),
+        a_number: eb.ref('excluded.a_number'),
+        name_key: eb.ref('excluded.name_key'),
+        search_text: eb.ref('excluded.search_text'),
+      })),
+    )
+    .execute();
+  // Documents follow the current version of each record: drop those of earlier versions.
+  await db
+    .deleteFrom('identity_documents')
+    .where('source_record_pk', 'in', (eb) =>
+      eb
+        .selectFrom('source_records')
+        .select('id')
+        .where((w) =>
+          w(
+            w.refTuple('source_id', 'source_record_id'),
+            'in',
+            rows.map((r) => w.tuple(r.sourceId, r.sourceRecordId)),
+          ),
+        ),
+    )
+    .execute();
+  const docs = rows.flatMap((r) => [
+    ...(r.identity.aNumber
+      ? [{ person_id: r.personId, kind: 'a_number' as const, number: r.identity.aNumber, issuing_country: null, source_record_pk: r.sourceRecordPk }]
+      : []),
+    ...(r.identity.passportNumber
+      ? [
+          {
+            person_id: r.personId,
+            kind: 'passport' as const,
+            number: r.identity.passportNumber,
+            issuing_country: r.identity.passportCountry,
+            source_record_pk: r.sourceRecordPk,
+          },
+        ]
+      : []),
+  ]);
+  if (docs.length) await db.insertInto('identity_documents').values(docs).onConflict((oc) => oc.doNothing()).execute();
+}
+
+export interface IdentityRow {
+  personId: string;
+  sourceCode: string;
+  sourceRecordId: string;
+  recordType: string;
+  givenName: string | null;
+  middleName: string | null;
+  familyName: string | null;
+  dateOfBirth: string | null;
+  countryOfCitizenship: string | null;
+}
+
+/**
+ * Records whose document number equals `doc`, or whose words start with every word of `words`.
+ * Word-prefix matching runs on the normalized search_text column.
+ */
+export async function searchIdentities(
+  db: Q,
+  query: { doc?: { aNumber: string | null; passport: string }; words?: string[] },
+  maxRows: number,
+): Promise<IdentityRow[]> {
+  let q = db
+    .selectFrom('record_identities as ri')
+    .innerJoin('source_systems as s', 's.id', 'ri.source_id')
+    .innerJoin('people as p', 'p.id', 'ri.person_id')
+    .select([
+      'ri.person_id',
+      's.code',
+      'ri.source_record_id',
+      'ri.record_type',
+      'ri.given_name',
+      'ri.middle_name',
+      'ri.family_name',
+      'ri.date_of_birth',
+      'ri.country_of_citizenship',
+    ])
+    .where('p.merged_into', 'is', null);
+  const doc = query.doc;
+  if (doc) {
+    q = q.where((eb) =>
+      eb.or([
+        eb('ri.passport_number', '=', doc.passport),
+        ...(doc.aNumber ? [eb('ri.a_number', '=', doc.aNumber)] : []),
+      ]),
+    );
+  }
+  for (const w of query.words ?? []) {
+    const escaped = w.replace(/[\\%_]/g, (c) => `\\${c}`);
+    q = q.where(sql<boolean>`(' ' || ri.search_text) LIKE ${`% ${escaped}%`}`);
+  }
+  const rows = await q.orderBy('ri.person_id').limit(maxRows).execute();
+  return rows.map((r) => ({
+    personId: r.person_id ?? '',
+    sourceCode: r.code,
+    sourceRecordId: r.source_record_id,
+    recordType: r.record_type,
+    givenName: r.given_name,
+    middleName: r.middle_name,
+    familyName: r.family_name,
+    dateOfBirth: r.date_of_birth,
+    countryOfCitizenship: r.country_of_citizenship,
+  }));
+}
+
+export async function personExists(db: Q, personId: string): Promise<boolean> {
+  const r = await db.selectFrom('people').select('id').where('id', '=', personId).executeTakeFirst();
+  return r !== undefined;
+}
+
+export async function identitiesOfPerson(db: Q, personId: string): Promise<IdentityRow[]> {
+  const rows = await db
+    .selectFrom('record_identities as ri')
+    .innerJoin('source_systems as s', 's.id', 'ri.source_id')
+    .select([
+      'ri.person_id',
+      's.code',
+      'ri.source_record_id',
+      'ri.record_type',
+      'ri.given_name',
+      'ri.middle_name',
+      'ri.family_name',
+      'ri.date_of_birth',
+      'ri.country_of_citizenship',
+    ])
+    .where('ri.person_id', '=', personId)
+    .orderBy('s.code')
+    .orderBy('ri.source_record_id')
+    .execute();
+  return rows.map((r) => ({
+    personId: r.person_id ?? '',
+    sourceCode: r.code,
+    sourceRecordId: r.source_record_id,
+    recordType: r.record_type,
+    givenName: r.given_name,
+    middleName: r.middle_name,
+    familyName: r.family_name,
+    dateOfBirth: r.date_of_birth,
+    countryOfCitizenship: r.country_of_citizenship,
+  }));
+}
+
+export interface PersonRecordRow {
+  sourceCode: string;
+  sourceRecordId: string;
+  recordType: string;
+  version: number;
+  fileName: string;
+  lineNumber: number;
+  ingestedAt: string;
+  link: { rule: string; evidence: Record<string, unknown>; linkedAt: string; linkedBy: string };
+}
+
+/** The current link of each record of a person, with the provenance of the linked version. */
+export async function recordsOfPerson(db: Q, personId: string): Promise<PersonRecordRow[]> {
+  const rows = await db
+    .selectFrom('person_links as l')
+    .innerJoin('source_records as r', 'r.id', 'l.source_record_pk')
+    .innerJoin('source_systems as s', 's.id', 'l.source_id')
+    .select([
+      's.code',
+      'l.source_record_id',
+      'r.record_type',
+      'r.version',
+      'r.file_name',
+      'r.line_number',
+      'r.ingested_at',
+      'l.rule',
+      'l.evidence',
+      'l.linked_at',
+      'l.linked_by',
+    ])
+    .where('l.person_id', '=', personId)
+    .where('l.unlinked_at', 'is', null)
+    .orderBy('s.code')
+    .orderBy('l.source_record_id')
+    .execute();
+  return rows.map((r) => ({
+    sourceCode: r.code,
+    sourceRecordId: r.source_record_id,
+    recordType: r.record_type,
+    version: r.version,
+    fileName: r.file_name,
+    lineNumber: Number(r.line_number),
+    ingestedAt: r.ingested_at.toISOString(),
+    link: { rule: r.rule, evidence: r.evidence, linkedAt: r.linked_at.toISOString(), linkedBy: r.linked_by },
+  }));
+}
+
+export interface DocumentRow {
+  kind: 'passport' | 'a_number';
+  number: string;
+  issuingCountry: string | null;
+  sourceCode: string;
+  sourceRecordId: string;
+}
+
+export async function documentsOfPerson(db: Q, personId: string): Promise<DocumentRow[]> {
+  const rows = await db
+    .selectFrom('identity_documents as d')
+    .innerJoin('source_records as r', 'r.id', 'd.source_record_pk')
+    .innerJoin('source_systems as s', 's.id', 'r.source_id')
+    .select(['d.kind', 'd.number', 'd.issuing_country', 's.code', 'r.source_record_id'])
+    .where('d.person_id', '=', personId)
+    .orderBy('d.kind')
+    .orderBy('d.number')
+    .execute();
+  return rows.map((r) => ({
+    kind: r.kind,
+    number: r.number,
+    issuingCountry: r.issuing_country,
+    sourceCode: r.code,
+    sourceRecordId: r.source_record_id,
+  }));
+}
