@@ -16,6 +16,8 @@ const EnvSchema = z.object({
   PASSAGE_SESSION_HOURS: z.coerce.number().positive().default(8),
   /** Set to "true" behind TLS so cookies carry the Secure flag. */
   PASSAGE_SECURE_COOKIES: z.enum(['true', 'false']).default('false'),
+  /** On PostgreSQL, an ingest job silent this long is taken to have died (PGlite knows at once). */
+  PASSAGE_STALE_JOB_SECONDS: z.coerce.number().int().min(0).default(120),
   PASSAGE_LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 
@@ -28,6 +30,7 @@ export interface Config {
   sessionHours: number;
   secureCookies: boolean;
   logLevel: string;
+  staleJobSeconds: number;
 }
 
 /** Reads and validates configuration; throws with every problem listed. */
@@ -47,5 +50,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     sessionHours: e.PASSAGE_SESSION_HOURS,
     secureCookies: e.PASSAGE_SECURE_COOKIES === 'true',
     logLevel: e.PASSAGE_LOG_LEVEL,
+    staleJobSeconds: e.PASSAGE_STALE_JOB_SECONDS,
   };
 }

@@ -4,7 +4,6 @@ import { loadConfig, type Config } from '../config.js';
 import { openDatabase } from '../db/database.js';
 import { migrate } from '../db/migrate.js';
 import { createAccount, resetPassword, ROLES } from '../access/index.js';
-import { writeDemoData } from '../demo/demo-data.js';
 import { ensureSource, UnknownSourceError } from '../ingest/index.js';
 import type { Role } from '../db/schema.js';
 import { formatSummary, ingestWithProgress, openAndMigrate } from './runtime.js';
@@ -117,7 +116,7 @@ program
   .requiredOption('--out <dir>', 'output folder')
   .option('--seed <n>', 'random seed (same seed, same files)', positiveInt)
   .action(async (opts: { people: number; out: string; seed?: number }) => {
-    const result = await writeDemoData(path.resolve(opts.out), { people: opts.people, seed: opts.seed });
+    const result = await (await import('../demo/demo-data.js')).writeDemoData(path.resolve(opts.out), { people: opts.people, seed: opts.seed });
     for (const f of result.files) log(`${f.source}: ${f.rows} rows → ${f.path}`);
     log(`ground truth (for tests and benchmarks only): ${result.truthPath}`);
   });

@@ -17,7 +17,7 @@ export async function openAndMigrate(config: Config, log: (s: string) => void = 
     await ensureDefaultSources(database.db);
     // On PGlite the data-dir lock proves no other process is ingesting; on a server, wait for a
     // missed heartbeat window before calling a job interrupted.
-    const interrupted = await markInterruptedJobs(database.db, database.engine === 'pglite' ? 0 : 120);
+    const interrupted = await markInterruptedJobs(database.db, database.engine === 'pglite' ? 0 : config.staleJobSeconds);
     if (interrupted) log(`Marked ${interrupted} unfinished ingest job(s) as interrupted; re-run their files to complete them.`);
     return database;
   } catch (err) {

@@ -4,7 +4,6 @@ import { sql } from 'kysely';
 import type { Config } from '../config.js';
 import type { Database } from '../db/database.js';
 import { ensureAdmin } from '../access/index.js';
-import { writeDemoData } from '../demo/demo-data.js';
 import { buildApp, WEB_DIST } from '../http/app.js';
 import { formatSummary, ingestWithProgress } from './runtime.js';
 
@@ -33,7 +32,7 @@ export async function initialize(database: Database, config: Config, demoPeople:
   if (loaded || Number(records.rows[0]?.n ?? 0) > 0 || demoPeople <= 0) return;
   const outDir = path.join(config.dataDir, 'demo');
   console.log(`Generating a synthetic demo data set (${demoPeople} people) in ${outDir} …`);
-  const written = await writeDemoData(outDir, { people: demoPeople });
+  const written = await (await import('../demo/demo-data.js')).writeDemoData(outDir, { people: demoPeople });
   for (const f of written.files) {
     const summary = await ingestWithProgress(database, f.source, f.path, { startedBy: 'demo-data' });
     console.log(formatSummary(summary));
