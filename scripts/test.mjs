@@ -18,7 +18,9 @@ function run(label, cmd, args) {
 }
 
 if (!pgUrl) {
-  notes.push('SKIPPED the PostgreSQL half: set TEST_DATABASE_URL=postgres://… (or DATABASE_URL) to run the suite on a server too (.ci/run does).');
+  notes.push(
+    'SKIPPED the PostgreSQL half: set TEST_DATABASE_URL=postgres://… (or DATABASE_URL) to run the suite on a server too (.ci/run does).',
+  );
 }
 run('type check', 'npx', ['tsc', '--noEmit', '-p', 'tsconfig.json']);
 run('type check (web)', 'npx', ['tsc', '--noEmit', '-p', 'web/tsconfig.json']);

@@ -4,7 +4,7 @@ import { z } from 'zod';
 /** Every setting Passage reads from the environment, validated once at start-up. */
 const EnvSchema = z.object({
   /** PostgreSQL server URL. When absent, Passage runs on an embedded PGlite data dir. */
-  DATABASE_URL: z.string().url().optional(),
+  DATABASE_URL: z.url().optional(),
   /** Where the embedded PGlite database lives. */
   PASSAGE_DATA_DIR: z.string().min(1).default('./data'),
   PORT: z.coerce.number().int().min(0).max(65535).default(8080),

@@ -21,11 +21,24 @@ describe.each(ENGINES)('API on %s', (engine) => {
       'admissions.csv',
       admissionsCsv([
         buildAdmissionRow({ record_id: 'I94-API-1', admitted_on: '2025-03-01', admit_until: '2025-08-31' }),
-        buildAdmissionRow({ record_id: 'I94-API-2', given_name: 'Okonkwo-Testperson', family_name: 'Amara', passport_number: '', admitted_on: '2026-05-01', admit_until: '2026-10-31' }),
+        buildAdmissionRow({
+          record_id: 'I94-API-2',
+          given_name: 'Okonkwo-Testperson',
+          family_name: 'Amara',
+          passport_number: '',
+          admitted_on: '2026-05-01',
+          admit_until: '2026-10-31',
+        }),
       ]),
     );
     await ingestFile(d.db, { sourceCode: 'I94', filePath: file });
-    for (const [u, r] of [['olivia', 'officer'], ['andre', 'analyst'], ['audrey', 'auditor']] as const) await createTestAccount(d, u, r);
+    for (const [u, r] of [
+      ['olivia', 'officer'],
+      ['andre', 'analyst'],
+      ['audrey', 'auditor'],
+    ] as const) {
+      await createTestAccount(d, u, r);
+    }
     app = await buildTestApp(d);
     officer = await signInAs(app, 'olivia');
   });
@@ -43,19 +56,35 @@ describe.each(ENGINES)('API on %s', (engine) => {
   it('publishes an OpenAPI document that lists the person routes', async () => {
     const res = await app.inject({ method: 'GET', url: '/api/openapi.json' });
     expect(res.statusCode).toBe(200);
-    const doc = res.json() as { openapi: string; paths: Record<string, unknown> };
+    const doc = res.json<{ openapi: string; paths: Record<string, unknown> }>();
     expect(doc.openapi).toMatch(/^3\./);
-    expect(Object.keys(doc.paths)).toEqual(expect.arrayContaining(['/api/people', '/api/people/{id}', '/api/people/{id}/timeline', '/api/ingest/jobs', '/healthz']));
+    expect(Object.keys(doc.paths)).toEqual(
+      expect.arrayContaining([
+        '/api/people',
+        '/api/people/{id}',
+        '/api/people/{id}/timeline',
+        '/api/ingest/jobs',
+        '/healthz',
+      ]),
+    );
   });
 
   it('refuses a wrong password with a stable error id and no detail about which part was wrong', async () => {
-    const res = await app.inject({ method: 'POST', url: '/api/session', payload: { username: 'olivia', password: 'wrong password!' } });
+    const res = await app.inject({
+      method: 'POST',
+      url: '/api/session',
+      payload: { username: 'olivia', password: 'wrong password!' },
+    });
     expect(res.statusCode).toBe(401);
     expect(res.json()).toMatchObject({ error: { id: 'invalid_credentials' } });
   });
 
   it('sets an httpOnly SameSite=Strict session cookie', async () => {
-    const res = await app.inject({ method: 'POST', url: '/api/session', payload: { username: 'olivia', password: TEST_PASSWORD } });
+    const res = await app.inject({
+      method: 'POST',
+      url: '/api/session',
+      payload: { username: 'olivia', password: TEST_PASSWORD },
+    });
     const cookie = res.cookies.find((c) => c.name === 'passage_session');
     expect(cookie).toMatchObject({ httpOnly: true, sameSite: 'Strict', path: '/' });
   });
@@ -75,19 +104,27 @@ describe.each(ENGINES)('API on %s', (engine) => {
   it('finds a person by name words in either order and by passport number', async () => {
     const byName = await officer.get('/api/people?q=okonkwo%20amara');
     expect(byName.statusCode).toBe(200);
-    const body = byName.json() as { results: { id: string; recordCount: number }[]; total: number };
+    const body = byName.json<{ results: { id: string; recordCount: number }[]; total: number }>();
     expect(body.total).toBe(1);
     personId = body.results[0]?.id ?? '';
     expect(body.results[0]?.recordCount).toBe(2);
     const byDoc = await officer.get('/api/people?q=xt-1234567');
-    expect((byDoc.json() as { results: { id: string }[] }).results.map((r) => r.id)).toEqual([personId]);
+    expect(byDoc.json<{ results: { id: string }[] }>().results.map((r) => r.id)).toEqual([personId]);
   });
 
   it('refuses to show a person without a declared purpose, with a clear error, and audits the refusal', async () => {
     const res = await officer.get(`/api/people/${personId}`);
     expect(res.statusCode).toBe(400);
-    expect(res.json()).toMatchObject({ error: { id: 'purpose_required', message: expect.stringMatching(/purpose/) } });
-    const denied = await d.db.selectFrom('audit_log').selectAll().where('object_id', '=', personId).where('outcome', '=', 'denied').execute();
+    expect(res.json<{ error: { id: string; message: string } }>().error).toMatchObject({
+      id: 'purpose_required',
+    });
+    expect(res.json<{ error: { message: string } }>().error.message).toMatch(/purpose/);
+    const denied = await d.db
+      .selectFrom('audit_log')
+      .selectAll()
+      .where('object_id', '=', personId)
+      .where('outcome', '=', 'denied')
+      .execute();
     expect(denied.length).toBeGreaterThanOrEqual(1);
   });
 
@@ -100,9 +137,19 @@ describe.each(ENGINES)('API on %s', (engine) => {
   it('shows a person with a purpose and writes an audit entry with that purpose', async () => {
     const res = await officer.get(`/api/people/${personId}?${PURPOSE}`);
     expect(res.statusCode).toBe(200);
-    const body = res.json() as { person: { records: { link: { rule: string } }[]; documents: unknown[] }; audit: { seq: string } };
-    expect(body.person.records.map((r) => r.link.rule).sort()).toEqual(['new_person', 'same_name_and_birth_date']);
-    const entry = await d.db.selectFrom('audit_log').selectAll().where('seq', '=', body.audit.seq).executeTakeFirstOrThrow();
+    const body = res.json<{
+      person: { records: { link: { rule: string } }[]; documents: unknown[] };
+      audit: { seq: string };
+    }>();
+    expect(body.person.records.map((r) => r.link.rule).sort()).toEqual([
+      'new_person',
+      'same_name_and_birth_date',
+    ]);
+    const entry = await d.db
+      .selectFrom('audit_log')
+      .selectAll()
+      .where('seq', '=', body.audit.seq)
+      .executeTakeFirstOrThrow();
     expect(entry).toMatchObject({
       actor_username: 'olivia',
       actor_role: 'officer',
@@ -119,12 +166,20 @@ describe.each(ENGINES)('API on %s', (engine) => {
   it('returns the timeline with the current status, its rule and source records, and audits it', async () => {
     const res = await officer.get(`/api/people/${personId}/timeline?${PURPOSE}`);
     expect(res.statusCode).toBe(200);
-    const body = res.json() as { status: { code: string; rule: string; sourceRecords: unknown[] }; events: { kind: string }[]; audit: { seq: string } };
+    const body = res.json<{
+      status: { code: string; rule: string; sourceRecords: unknown[] };
+      events: { kind: string }[];
+      audit: { seq: string };
+    }>();
     expect(body.status.code).toBe('authorized_stay_expired_no_departure');
     expect(body.status.rule).toEqual(expect.any(String));
     expect(body.status.sourceRecords.length).toBeGreaterThan(0);
     expect(body.events.filter((e) => e.kind === 'admitted')).toHaveLength(2);
-    const entry = await d.db.selectFrom('audit_log').select(['action', 'purpose']).where('seq', '=', body.audit.seq).executeTakeFirstOrThrow();
+    const entry = await d.db
+      .selectFrom('audit_log')
+      .select(['action', 'purpose'])
+      .where('seq', '=', body.audit.seq)
+      .executeTakeFirstOrThrow();
     expect(entry).toEqual({ action: 'person.timeline', purpose: 'CASE-2026-0042' });
   });
 
@@ -135,7 +190,12 @@ describe.each(ENGINES)('API on %s', (engine) => {
     expect(res.json()).toMatchObject({ error: { id: 'forbidden' } });
     const search = await analyst.get('/api/people?q=amara');
     expect(search.statusCode).toBe(403);
-    const denied = await d.db.selectFrom('audit_log').select('action').where('actor_username', '=', 'andre').where('outcome', '=', 'denied').execute();
+    const denied = await d.db
+      .selectFrom('audit_log')
+      .select('action')
+      .where('actor_username', '=', 'andre')
+      .where('outcome', '=', 'denied')
+      .execute();
     expect(denied.map((r) => r.action).sort()).toEqual(['person.search', 'person.view']);
   });
 
@@ -155,7 +215,7 @@ describe.each(ENGINES)('API on %s', (engine) => {
   it('lists ingest jobs and their quarantined rows', async () => {
     const jobs = await officer.get('/api/ingest/jobs');
     expect(jobs.statusCode).toBe(200);
-    const list = (jobs.json() as { jobs: { id: string; accepted: number }[] }).jobs;
+    const list = jobs.json<{ jobs: { id: string; accepted: number }[] }>().jobs;
     expect(list[0]?.accepted).toBe(2);
     const q = await officer.get(`/api/ingest/jobs/${list[0]?.id ?? ''}/quarantine`);
     expect(q.statusCode).toBe(200);
@@ -166,7 +226,7 @@ describe.each(ENGINES)('API on %s', (engine) => {
     const auditor = await signInAs(app, 'audrey');
     const res = await auditor.get(`/api/audit?objectType=person&objectId=${personId}`);
     expect(res.statusCode).toBe(200);
-    const entries = (res.json() as { entries: { purpose: string | null; outcome: string }[] }).entries;
+    const entries = res.json<{ entries: { purpose: string | null; outcome: string }[] }>().entries;
     expect(entries.some((e) => e.purpose === 'CASE-2026-0042' && e.outcome === 'allowed')).toBe(true);
     expect((await auditor.get(`/api/people/${personId}?${PURPOSE}`)).statusCode).toBe(403);
     expect((await officer.get('/api/audit')).statusCode).toBe(403);

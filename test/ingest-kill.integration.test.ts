@@ -23,19 +23,30 @@ function bigFile(dir: string): string {
 }
 
 /** Runs `passage ingest`; with killAtPercent, SIGKILLs it once its progress passes that mark. */
-function runIngest(env: NodeJS.ProcessEnv, file: string, killAtPercent?: number): Promise<{ code: number | null; signal: string | null; output: string }> {
+function runIngest(
+  env: NodeJS.ProcessEnv,
+  file: string,
+  killAtPercent?: number,
+): Promise<{ code: number | null; signal: string | null; output: string }> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [BIN, 'ingest', '--source', 'I94', file], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [BIN, 'ingest', '--source', 'I94', file], {
+      env: { ...process.env, ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let output = '';
-    const onData = (b: Buffer) => {
+    const onData = (b: Buffer): void => {
       output += b.toString();
       const m = [...output.matchAll(/: (\d+)% \(/g)].map((x) => Number(x[1]));
-      if (killAtPercent !== undefined && m.some((p) => p >= killAtPercent) && child.exitCode === null) child.kill('SIGKILL');
+      if (killAtPercent !== undefined && m.some((p) => p >= killAtPercent) && child.exitCode === null) {
+        child.kill('SIGKILL');
+      }
     };
     child.stdout.on('data', onData);
     child.stderr.on('data', onData);
     child.on('error', reject);
-    child.on('close', (code, signal) => resolve({ code, signal, output }));
+    child.on('close', (code, signal) => {
+      resolve({ code, signal, output });
+    });
   });
 }
 
@@ -86,7 +97,12 @@ describe.each(ENGINES)('an ingest killed with SIGKILL on %s', (engine) => {
              (SELECT count(*) FROM person_links WHERE unlinked_at IS NULL) AS links`.execute(after.db);
     const jobs = await after.db.selectFrom('ingest_jobs').select('status').orderBy('id').execute();
     await after.close();
-    expect(counts.rows[0]).toEqual({ records: String(ROWS), ids: String(ROWS), admissions: String(ROWS), links: String(ROWS) });
+    expect(counts.rows[0]).toEqual({
+      records: String(ROWS),
+      ids: String(ROWS),
+      admissions: String(ROWS),
+      links: String(ROWS),
+    });
     expect(jobs.map((j) => j.status)).toEqual(['interrupted', 'completed']);
   });
 });

@@ -1,7 +1,14 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sql } from 'kysely';
 import { ingestFile } from '../src/ingest/index.js';
-import { admissionsCsv, buildAdmissionRow, csvLine, ADMISSION_HEADER, tempDir, writeFile } from './support/factories.js';
+import {
+  admissionsCsv,
+  buildAdmissionRow,
+  csvLine,
+  ADMISSION_HEADER,
+  tempDir,
+  writeFile,
+} from './support/factories.js';
 import { ENGINES, openTestDatabase, type TestDatabase } from './support/test-db.js';
 
 async function tableCounts(d: TestDatabase) {
@@ -27,7 +34,13 @@ describe.each(ENGINES)('ingest on %s', (engine) => {
 
   // Lines: 1 header, 2 good, 3 bad date, 4 missing class, 5 short row, 6 invalid UTF-8, 7 good.
   const good1 = buildAdmissionRow({ record_id: 'I94-M-1' });
-  const good2 = buildAdmissionRow({ record_id: 'I94-M-7', given_name: 'Chen', family_name: 'Wei-Testcase', passport_number: 'XT7654321', date_of_birth: '1979-01-30' });
+  const good2 = buildAdmissionRow({
+    record_id: 'I94-M-7',
+    given_name: 'Chen',
+    family_name: 'Wei-Testcase',
+    passport_number: 'XT7654321',
+    date_of_birth: '1979-01-30',
+  });
   const badDate = buildAdmissionRow({ record_id: 'I94-M-3', admitted_on: '2025-02-30' });
   const missing = buildAdmissionRow({ record_id: 'I94-M-4', class_of_admission: '' });
   const header = csvLine(ADMISSION_HEADER);
@@ -65,7 +78,13 @@ describe.each(ENGINES)('ingest on %s', (engine) => {
     const before = await tableCounts(d);
     const file = writeFile(dir, `mixed-${engine}.csv`, mixed);
     const s = await ingestFile(d.db, { sourceCode: 'I94', filePath: file });
-    expect(s).toMatchObject({ rowsRead: 6, accepted: 0, quarantined: 0, duplicates: 6, alreadyQuarantined: 4 });
+    expect(s).toMatchObject({
+      rowsRead: 6,
+      accepted: 0,
+      quarantined: 0,
+      duplicates: 6,
+      alreadyQuarantined: 4,
+    });
     expect(await tableCounts(d)).toEqual(before);
   });
 
@@ -84,23 +103,43 @@ describe.each(ENGINES)('ingest on %s', (engine) => {
       [1, '2025-08-31'],
       [2, '2025-12-31'],
     ]);
-    const projection = await d.db.selectFrom('admissions').select('admit_until').where('source_record_id', '=', 'I94-M-1').execute();
+    const projection = await d.db
+      .selectFrom('admissions')
+      .select('admit_until')
+      .where('source_record_id', '=', 'I94-M-1')
+      .execute();
     expect(projection).toEqual([{ admit_until: '2025-12-31' }]);
-    const links = await d.db.selectFrom('person_links').select(['unlinked_at']).where('source_record_id', '=', 'I94-M-1').execute();
+    const links = await d.db
+      .selectFrom('person_links')
+      .select(['unlinked_at'])
+      .where('source_record_id', '=', 'I94-M-1')
+      .execute();
     expect(links).toHaveLength(2);
     expect(links.filter((l) => l.unlinked_at === null)).toHaveLength(1);
   });
 
   it('reads NDJSON and quarantines a line that is not JSON', async () => {
     const rows = [
-      JSON.stringify({ record_id: 'EXIT-N-1', given_name: 'Amara', family_name: 'Okonkwo-Testperson', date_of_birth: '1988-04-12', departed_on: '2025-08-20', port_of_departure: 'JFK' }),
+      JSON.stringify({
+        record_id: 'EXIT-N-1',
+        given_name: 'Amara',
+        family_name: 'Okonkwo-Testperson',
+        date_of_birth: '1988-04-12',
+        departed_on: '2025-08-20',
+        port_of_departure: 'JFK',
+      }),
       '{"record_id": "EXIT-N-2", broken',
       JSON.stringify({ record_id: 'EXIT-N-3', family_name: 'Nobody-Testperson', departed_on: 'yesterday' }),
     ];
     const file = writeFile(dir, `departures-${engine}.ndjson`, rows.join('\n') + '\n');
     const s = await ingestFile(d.db, { sourceCode: 'EXIT', filePath: file });
     expect(s).toMatchObject({ rowsRead: 3, accepted: 1, quarantined: 2 });
-    const q = await d.db.selectFrom('quarantined_rows').select(['line_number', 'reasons']).where('ingest_job_id', '=', s.jobId).orderBy('line_number').execute();
+    const q = await d.db
+      .selectFrom('quarantined_rows')
+      .select(['line_number', 'reasons'])
+      .where('ingest_job_id', '=', s.jobId)
+      .orderBy('line_number')
+      .execute();
     expect(Number(q[0]?.line_number)).toBe(2);
     expect(q[0]?.reasons[0]).toMatch(/^not valid JSON/);
     expect(q[1]?.reasons).toEqual(['departed_on: "yesterday" is not a date in YYYY-MM-DD form']);
@@ -125,9 +164,27 @@ describe.each(ENGINES)('ingest on %s', (engine) => {
   });
 
   it('never links two records with different A-numbers, even with the same name and birth date', async () => {
-    const a = buildAdmissionRow({ record_id: 'I94-A-1', given_name: 'Twin', family_name: 'Samename', passport_number: 'XT900001', a_number: '099000001' });
-    const b = buildAdmissionRow({ record_id: 'I94-A-2', given_name: 'Twin', family_name: 'Samename', passport_number: 'XT900002', a_number: '099000002' });
-    const c = buildAdmissionRow({ record_id: 'I94-A-3', given_name: 'Other', family_name: 'Person', passport_number: 'XT900003', a_number: 'A-099-000-001' });
+    const a = buildAdmissionRow({
+      record_id: 'I94-A-1',
+      given_name: 'Twin',
+      family_name: 'Samename',
+      passport_number: 'XT900001',
+      a_number: '099000001',
+    });
+    const b = buildAdmissionRow({
+      record_id: 'I94-A-2',
+      given_name: 'Twin',
+      family_name: 'Samename',
+      passport_number: 'XT900002',
+      a_number: '099000002',
+    });
+    const c = buildAdmissionRow({
+      record_id: 'I94-A-3',
+      given_name: 'Other',
+      family_name: 'Person',
+      passport_number: 'XT900003',
+      a_number: 'A-099-000-001',
+    });
     const file = writeFile(dir, `anumbers-${engine}.csv`, admissionsCsv([a, b, c]));
     await ingestFile(d.db, { sourceCode: 'I94', filePath: file });
     const links = await d.db

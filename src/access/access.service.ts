@@ -50,7 +50,11 @@ export async function createAccount(
 /** Creates the first admin with a one-time password when there is none; returns that password. */
 export async function ensureAdmin(db: Kysely<DB>): Promise<{ username: string; password: string } | null> {
   if ((await countAccounts(db, 'admin')) > 0) return null;
-  const { oneTimePassword } = await createAccount(db, { username: 'admin', displayName: 'Administrator', role: 'admin' });
+  const { oneTimePassword } = await createAccount(db, {
+    username: 'admin',
+    displayName: 'Administrator',
+    role: 'admin',
+  });
   return oneTimePassword ? { username: 'admin', password: oneTimePassword } : null;
 }
 
@@ -120,7 +124,9 @@ export async function resolveSession(
   if (!session) return undefined;
   const expiresAt = new Date(Date.now() + sessionHours * 3_600_000);
   // Touch at most once a minute: a busy page should not write on every request.
-  if (expiresAt.getTime() - session.expiresAt.getTime() > 60_000) await touchSession(db, session.sessionId, expiresAt);
+  if (expiresAt.getTime() - session.expiresAt.getTime() > 60_000) {
+    await touchSession(db, session.sessionId, expiresAt);
+  }
   return session;
 }
 

@@ -68,7 +68,12 @@ export async function insertAccount(
   return r.id;
 }
 
-export async function setPassword(db: Q, accountId: string, hash: string, mustChange: boolean): Promise<void> {
+export async function setPassword(
+  db: Q,
+  accountId: string,
+  hash: string,
+  mustChange: boolean,
+): Promise<void> {
   await db
     .updateTable('accounts')
     .set({ password_hash: hash, must_change_password: mustChange, failed_logins: 0, locked_until: null })
@@ -76,7 +81,12 @@ export async function setPassword(db: Q, accountId: string, hash: string, mustCh
     .execute();
 }
 
-export async function recordFailedLogin(db: Q, accountId: string, lockAfter: number, lockMinutes: number): Promise<void> {
+export async function recordFailedLogin(
+  db: Q,
+  accountId: string,
+  lockAfter: number,
+  lockMinutes: number,
+): Promise<void> {
   await sql`UPDATE accounts SET failed_logins = failed_logins + 1,
       locked_until = CASE WHEN failed_logins + 1 >= ${lockAfter}
         THEN now() + make_interval(mins => ${lockMinutes}) ELSE locked_until END
@@ -84,7 +94,11 @@ export async function recordFailedLogin(db: Q, accountId: string, lockAfter: num
 }
 
 export async function resetFailedLogins(db: Q, accountId: string): Promise<void> {
-  await db.updateTable('accounts').set({ failed_logins: 0, locked_until: null }).where('id', '=', accountId).execute();
+  await db
+    .updateTable('accounts')
+    .set({ failed_logins: 0, locked_until: null })
+    .where('id', '=', accountId)
+    .execute();
 }
 
 export async function insertSession(
@@ -114,7 +128,9 @@ export async function findLiveSession(db: Q, sessionId: string): Promise<Session
     .where('sessions.expires_at', '>', sql<Date>`now()`)
     .where('accounts.disabled_at', 'is', null)
     .executeTakeFirst();
-  return r && { sessionId: r.session_id, csrfToken: r.csrf_token, expiresAt: r.expires_at, account: toAccount(r) };
+  return (
+    r && { sessionId: r.session_id, csrfToken: r.csrf_token, expiresAt: r.expires_at, account: toAccount(r) }
+  );
 }
 
 /** Sliding expiry: each use pushes the end out again. */

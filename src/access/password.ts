@@ -17,7 +17,9 @@ const KEY_LENGTH = 32;
 export async function hashPassword(password: string): Promise<string> {
   const salt = crypto.randomBytes(16);
   const key = await scrypt(password, salt, KEY_LENGTH, PARAMS);
-  return ['scrypt', PARAMS.N, PARAMS.r, PARAMS.p, salt.toString('base64url'), key.toString('base64url')].join('$');
+  return ['scrypt', PARAMS.N, PARAMS.r, PARAMS.p, salt.toString('base64url'), key.toString('base64url')].join(
+    '$',
+  );
 }
 
 export async function verifyPassword(password: string, stored: string): Promise<boolean> {
@@ -39,7 +41,7 @@ export function generatePassword(): string {
   const groups: string[] = [];
   for (let g = 0; g < 4; g++) {
     let s = '';
-    for (let i = 0; i < 5; i++) s += alphabet[crypto.randomInt(alphabet.length)];
+    for (let i = 0; i < 5; i++) s += alphabet.charAt(crypto.randomInt(alphabet.length));
     groups.push(s);
   }
   return groups.join('-');

@@ -18,7 +18,15 @@ const P = Permission;
  * people; quarantined rows hold raw personal data, so only staff who fix data see them.
  */
 const GRANTS: Record<Role, readonly Permission[]> = {
-  admin: [P.PersonSearch, P.PersonView, P.IngestView, P.IngestQuarantineView, P.IngestRun, P.AuditView, P.AccountsManage],
+  admin: [
+    P.PersonSearch,
+    P.PersonView,
+    P.IngestView,
+    P.IngestQuarantineView,
+    P.IngestRun,
+    P.AuditView,
+    P.AccountsManage,
+  ],
   supervisor: [P.PersonSearch, P.PersonView, P.IngestView, P.IngestQuarantineView],
   officer: [P.PersonSearch, P.PersonView, P.IngestView, P.IngestQuarantineView],
   analyst: [P.IngestView],
@@ -33,4 +41,10 @@ export function permissionsOf(role: Role): Permission[] {
   return [...GRANTS[role]];
 }
 
-export const ROLES = ['admin', 'officer', 'supervisor', 'analyst', 'auditor'] as const satisfies readonly Role[];
+export const ROLES = [
+  'admin',
+  'officer',
+  'supervisor',
+  'analyst',
+  'auditor',
+] as const satisfies readonly Role[];

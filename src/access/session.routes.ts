@@ -1,6 +1,12 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { actorOf, clearSessionCookie, requestContext, setSessionCookie, type AppDeps } from '../http/context.js';
+import {
+  actorOf,
+  clearSessionCookie,
+  requestContext,
+  setSessionCookie,
+  type AppDeps,
+} from '../http/context.js';
 import { ErrorBody } from '../http/error-schema.js';
 import { unauthenticated } from '../shared/errors.js';
 import { changePassword, signIn, signOut } from './access.service.js';
@@ -52,12 +58,20 @@ export const sessionRoutes =
           rateLimit: {
             max: 30,
             timeWindow: '1 minute',
-            keyGenerator: (req) => `${req.ip}|${String((req.body as { username?: unknown } | undefined)?.username ?? '')}`,
+            keyGenerator: (req) => {
+              const username = (req.body as { username?: unknown } | undefined)?.username;
+              return `${req.ip}|${typeof username === 'string' ? username : ''}`;
+            },
           },
         },
       },
       async (req, reply) => {
-        const { token, session } = await signIn(deps.db, req.body, requestContext(req), deps.config.sessionHours);
+        const { token, session } = await signIn(
+          deps.db,
+          req.body,
+          requestContext(req),
+          deps.config.sessionHours,
+        );
         setSessionCookie(reply, token, session.expiresAt, deps.config.secureCookies);
         return present(session);
       },
@@ -65,7 +79,13 @@ export const sessionRoutes =
 
     app.get(
       '/api/session',
-      { schema: { tags: ['session'], summary: 'The current session', response: { 200: SessionBody, 401: ErrorBody } } },
+      {
+        schema: {
+          tags: ['session'],
+          summary: 'The current session',
+          response: { 200: SessionBody, 401: ErrorBody },
+        },
+      },
       async (req) => {
         if (!req.session) throw unauthenticated();
         return present(req.session);
@@ -74,7 +94,13 @@ export const sessionRoutes =
 
     app.delete(
       '/api/session',
-      { schema: { tags: ['session'], summary: 'Sign out', response: { 204: z.null(), 401: ErrorBody, 403: ErrorBody } } },
+      {
+        schema: {
+          tags: ['session'],
+          summary: 'Sign out',
+          response: { 204: z.null(), 401: ErrorBody, 403: ErrorBody },
+        },
+      },
       async (req, reply) => {
         actorOf(req);
         if (req.session) await signOut(deps.db, req.session.sessionId);
@@ -89,7 +115,10 @@ export const sessionRoutes =
         schema: {
           tags: ['session'],
           summary: 'Change your password (ends your other sessions)',
-          body: z.object({ currentPassword: z.string().min(1).max(200), newPassword: z.string().min(1).max(200) }),
+          body: z.object({
+            currentPassword: z.string().min(1).max(200),
+            newPassword: z.string().min(1).max(200),
+          }),
           response: { 204: z.null(), 400: ErrorBody, 401: ErrorBody, 403: ErrorBody },
         },
       },

@@ -5,7 +5,10 @@ import { entryHash, type AuditEntry } from './audit.rules.js';
 type Q = Kysely<DB> | Transaction<DB>;
 
 /** Appends one entry (pass the transaction of the read or change it records). Returns its seq. */
-export async function appendAudit(db: Q, entry: Omit<AuditEntry, 'occurredAt'> & { occurredAt?: string }): Promise<string> {
+export async function appendAudit(
+  db: Q,
+  entry: Omit<AuditEntry, 'occurredAt'> & { occurredAt?: string },
+): Promise<string> {
   const full: AuditEntry = { ...entry, occurredAt: entry.occurredAt ?? new Date().toISOString() };
   const row = await db
     .insertInto('audit_log')

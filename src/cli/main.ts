@@ -9,7 +9,9 @@ import type { Role } from '../db/schema.js';
 import { formatSummary, ingestWithProgress, openAndMigrate } from './runtime.js';
 import { ensureWebBuilt, initialize, serve } from './server.js';
 
-const log = (s: string) => console.log(s);
+const log = (s: string) => {
+  console.log(s);
+};
 const positiveInt = (v: string) => {
   const n = Number(v);
   if (!Number.isInteger(n) || n < 0) throw new InvalidArgumentError('must be a whole number ≥ 0');
@@ -40,8 +42,15 @@ program
 
 program
   .command('init')
-  .description('Migrate the database, create the first admin (one-time password printed) and load demo data on an empty database')
-  .addOption(new Option('--demo-people <n>', 'synthetic people to load when the database is empty (0: none)').argParser(positiveInt))
+  .description(
+    'Migrate the database, create the first admin (one-time password printed) and load demo data on an empty database',
+  )
+  .addOption(
+    new Option(
+      '--demo-people <n>',
+      'synthetic people to load when the database is empty (0: none)',
+    ).argParser(positiveInt),
+  )
   .action(async (opts: { demoPeople?: number }) => {
     const cfg = config();
     const database = await openAndMigrate(cfg, log);
@@ -79,44 +88,70 @@ program
 
 program
   .command('ingest')
-  .description('Load CSV or NDJSON files from a source system; bad rows are quarantined with line and reasons')
+  .description(
+    'Load CSV or NDJSON files from a source system; bad rows are quarantined with line and reasons',
+  )
   .requiredOption('--source <code>', 'source system code, e.g. I94, EXIT, USCIS')
-  .addOption(new Option('--format <format>', 'file format (default: from the file extension)').choices(['csv', 'ndjson']))
   .addOption(
-    new Option('--record-type <type>', 'create the source if it is new, with this default record type').choices([
-      'person',
-      'admission',
-      'departure',
-      'application',
+    new Option('--format <format>', 'file format (default: from the file extension)').choices([
+      'csv',
+      'ndjson',
     ]),
+  )
+  .addOption(
+    new Option(
+      '--record-type <type>',
+      'create the source if it is new, with this default record type',
+    ).choices(['person', 'admission', 'departure', 'application']),
   )
   .option('--source-name <name>', 'display name for a new source')
   .argument('<files...>', 'CSV (.csv) or NDJSON (.ndjson, .jsonl) files')
-  .action(async (files: string[], opts: { source: string; format?: 'csv' | 'ndjson'; recordType?: 'person'; sourceName?: string }) => {
-    const cfg = config();
-    const database = await openAndMigrate(cfg, log);
-    try {
-      const code = opts.source.toUpperCase();
-      if (opts.recordType) {
-        await ensureSource(database.db, { code, name: opts.sourceName ?? code, defaultRecordType: opts.recordType });
+  .action(
+    async (
+      files: string[],
+      opts: { source: string; format?: 'csv' | 'ndjson'; recordType?: 'person'; sourceName?: string },
+    ) => {
+      const cfg = config();
+      const database = await openAndMigrate(cfg, log);
+      try {
+        const code = opts.source.toUpperCase();
+        if (opts.recordType) {
+          await ensureSource(database.db, {
+            code,
+            name: opts.sourceName ?? code,
+            defaultRecordType: opts.recordType,
+          });
+        }
+        for (const file of files) {
+          log(
+            formatSummary(
+              await ingestWithProgress(database, code, path.resolve(file), { format: opts.format }),
+            ),
+          );
+        }
+      } catch (err) {
+        if (err instanceof UnknownSourceError) {
+          throw new Error(`${err.message} Add --record-type to create it.`);
+        }
+        throw err;
+      } finally {
+        await database.close();
       }
-      for (const file of files) log(formatSummary(await ingestWithProgress(database, code, path.resolve(file), { format: opts.format })));
-    } catch (err) {
-      if (err instanceof UnknownSourceError) throw new Error(`${err.message} Add --record-type to create it.`);
-      throw err;
-    } finally {
-      await database.close();
-    }
-  });
+    },
+  );
 
 program
   .command('demo-data')
-  .description('Write a synthetic data set as CSV files per source system (plus truth.csv for tests; never ingest it)')
+  .description(
+    'Write a synthetic data set as CSV files per source system (plus truth.csv for tests; never ingest it)',
+  )
   .requiredOption('--people <n>', 'number of synthetic people', positiveInt)
   .requiredOption('--out <dir>', 'output folder')
   .option('--seed <n>', 'random seed (same seed, same files)', positiveInt)
   .action(async (opts: { people: number; out: string; seed?: number }) => {
-    const result = await (await import('../demo/demo-data.js')).writeDemoData(path.resolve(opts.out), { people: opts.people, seed: opts.seed });
+    const result = await (
+      await import('../demo/demo-data.js')
+    ).writeDemoData(path.resolve(opts.out), { people: opts.people, seed: opts.seed });
     for (const f of result.files) log(`${f.source}: ${f.rows} rows → ${f.path}`);
     log(`ground truth (for tests and benchmarks only): ${result.truthPath}`);
   });

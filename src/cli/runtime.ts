@@ -4,12 +4,22 @@ import cliProgress from 'cli-progress';
 import type { Config } from '../config.js';
 import { openDatabase, type Database } from '../db/database.js';
 import { migrate } from '../db/migrate.js';
-import { ensureDefaultSources, ingestFile, markInterruptedJobs, type IngestSummary } from '../ingest/index.js';
+import {
+  ensureDefaultSources,
+  ingestFile,
+  markInterruptedJobs,
+  type IngestSummary,
+} from '../ingest/index.js';
 
 /** Opens the configured database (PostgreSQL when DATABASE_URL is set, else PGlite) and migrates it. */
-export async function openAndMigrate(config: Config, log: (s: string) => void = () => undefined): Promise<Database> {
+export async function openAndMigrate(
+  config: Config,
+  log: (s: string) => void = () => undefined,
+): Promise<Database> {
   const database = await openDatabase(
-    config.databaseUrl ? { kind: 'postgres', url: config.databaseUrl } : { kind: 'pglite', dataDir: config.dataDir },
+    config.databaseUrl
+      ? { kind: 'postgres', url: config.databaseUrl }
+      : { kind: 'pglite', dataDir: config.dataDir },
   );
   try {
     const applied = await migrate(database.db);
@@ -17,8 +27,15 @@ export async function openAndMigrate(config: Config, log: (s: string) => void = 
     await ensureDefaultSources(database.db);
     // On PGlite the data-dir lock proves no other process is ingesting; on a server, wait for a
     // missed heartbeat window before calling a job interrupted.
-    const interrupted = await markInterruptedJobs(database.db, database.engine === 'pglite' ? 0 : config.staleJobSeconds);
-    if (interrupted) log(`Marked ${interrupted} unfinished ingest job(s) as interrupted; re-run their files to complete them.`);
+    const interrupted = await markInterruptedJobs(
+      database.db,
+      database.engine === 'pglite' ? 0 : config.staleJobSeconds,
+    );
+    if (interrupted) {
+      log(
+        `Marked ${interrupted} unfinished ingest job(s) as interrupted; re-run their files to complete them.`,
+      );
+    }
     return database;
   } catch (err) {
     await database.close();
@@ -37,7 +54,10 @@ export async function ingestWithProgress(
   const interactive = process.stderr.isTTY && !opts.quiet;
   const bar = interactive
     ? new cliProgress.SingleBar(
-        { format: `${sourceCode} ${path.basename(filePath)} [{bar}] {percentage}% | {rows} rows | {eta_formatted} left`, stream: process.stderr },
+        {
+          format: `${sourceCode} ${path.basename(filePath)} [{bar}] {percentage}% | {rows} rows | {eta_formatted} left`,
+          stream: process.stderr,
+        },
         cliProgress.Presets.shades_classic,
       )
     : undefined;
@@ -54,7 +74,9 @@ export async function ingestWithProgress(
         const decile = fileSize ? Math.floor((counts.bytesRead / fileSize) * 10) : 10;
         if (!interactive && !opts.quiet && decile > lastDecile) {
           lastDecile = decile;
-          process.stderr.write(`  ${sourceCode} ${path.basename(filePath)}: ${decile * 10}% (${counts.rowsRead} rows)\n`);
+          process.stderr.write(
+            `  ${sourceCode} ${path.basename(filePath)}: ${decile * 10}% (${counts.rowsRead} rows)\n`,
+          );
         }
       },
     });

@@ -27,7 +27,11 @@ export async function initialize(database: Database, config: Config, demoPeople:
       ].join('\n'),
     );
   }
-  const loaded = await database.db.selectFrom('app_meta').select('value').where('key', '=', DEMO_FLAG).executeTakeFirst();
+  const loaded = await database.db
+    .selectFrom('app_meta')
+    .select('value')
+    .where('key', '=', DEMO_FLAG)
+    .executeTakeFirst();
   const records = await sql<{ n: string }>`SELECT count(*) AS n FROM source_records`.execute(database.db);
   if (loaded || Number(records.rows[0]?.n ?? 0) > 0 || demoPeople <= 0) return;
   const outDir = path.join(config.dataDir, 'demo');
@@ -63,9 +67,13 @@ export async function serve(database: Database, config: Config): Promise<void> {
   });
   await app.listen({ port: config.port, host: config.host });
   const shown = config.host.includes(':') ? `[${config.host}]` : config.host;
-  console.log(`Passage is running on ${database.engine} (${database.location}): http://${shown}:${config.port}/  (API docs: /api/docs)`);
+  console.log(
+    `Passage is running on ${database.engine} (${database.location}): http://${shown}:${config.port}/  (API docs: /api/docs)`,
+  );
   await new Promise<void>((resolve) => {
-    const stop = () => resolve();
+    const stop = () => {
+      resolve();
+    };
     process.once('SIGINT', stop);
     process.once('SIGTERM', stop);
   });

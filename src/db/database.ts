@@ -7,8 +7,7 @@ import pg from 'pg';
 import type { DB } from './schema.js';
 
 // Calendar dates stay 'YYYY-MM-DD' strings: a JS Date would shift them by the process time zone.
-const DATE_OID = 1082;
-pg.types.setTypeParser(DATE_OID, (value: string) => value);
+pg.types.setTypeParser(pg.types.builtins.DATE, (value: string) => value);
 
 export type Engine = 'pglite' | 'postgres';
 
@@ -21,9 +20,7 @@ export interface Database {
 }
 
 export type DatabaseTarget =
-  | { kind: 'postgres'; url: string }
-  | { kind: 'pglite'; dataDir: string }
-  | { kind: 'pglite-memory' };
+  { kind: 'postgres'; url: string } | { kind: 'pglite'; dataDir: string } | { kind: 'pglite-memory' };
 
 /** Opens PostgreSQL when a URL is given, otherwise the embedded PGlite data dir. */
 export async function openDatabase(target: DatabaseTarget): Promise<Database> {
@@ -58,7 +55,7 @@ async function openPglite(dataDir: string): Promise<Database> {
 
 function openPgliteInstance(pglite: PGlite, location: string, releaseLock: () => void): Database {
   // PGlite is one session: a pool of one keeps each transaction's statements together.
-  const pool = new pg.Pool({ ...createPgConfig(pglite), max: 1 });
+  const pool = new pg.Pool(Object.assign(createPgConfig(pglite), { max: 1 }));
   const db = new Kysely<DB>({ dialect: new PostgresDialect({ pool }) });
   return {
     db,

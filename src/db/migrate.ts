@@ -53,7 +53,9 @@ export async function migrate(db: Kysely<DB>, dir = MIGRATIONS_DIR): Promise<str
         const prior = byVersion.get(m.version);
         if (prior !== undefined) {
           if (prior !== m.checksum) {
-            throw new Error(`Migration ${m.name} was changed after it was applied; add a new migration instead.`);
+            throw new Error(
+              `Migration ${m.name} was changed after it was applied; add a new migration instead.`,
+            );
           }
           continue;
         }

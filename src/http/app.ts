@@ -81,12 +81,16 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
     void reply.header('x-content-type-options', 'nosniff');
     void reply.header('referrer-policy', 'no-referrer');
     void reply.header('x-frame-options', 'DENY');
-    if (req.url.startsWith('/api/') && !req.url.startsWith('/api/docs')) void reply.header('cache-control', 'no-store');
+    if (req.url.startsWith('/api/') && !req.url.startsWith('/api/docs')) {
+      void reply.header('cache-control', 'no-store');
+    }
   });
 
   app.setErrorHandler((err, req, reply) => {
     const send = (status: number, id: string, message: string, details?: unknown) =>
-      reply.status(status).send({ error: { id, message, requestId: req.id, ...(details === undefined ? {} : { details }) } });
+      reply
+        .status(status)
+        .send({ error: { id, message, requestId: req.id, ...(details === undefined ? {} : { details }) } });
     if (err instanceof AppError) return send(err.status, err.id, err.message, err.details);
     if (hasZodFastifySchemaValidationErrors(err)) {
       const details = err.validation.map((v) => ({
@@ -94,7 +98,12 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
         path: v.instancePath,
         message: v.message ?? 'invalid',
       }));
-      return send(400, 'invalid_request', `The request ${err.validationContext ?? ''} is invalid: ${details.map((d) => `${d.path || '(root)'} ${d.message}`).join('; ')}`, details);
+      return send(
+        400,
+        'invalid_request',
+        `The request ${err.validationContext ?? ''} is invalid: ${details.map((d) => `${d.path || '(root)'} ${d.message}`).join('; ')}`,
+        details,
+      );
     }
     const e = err as { statusCode?: number; code?: string; message?: string };
     if (e.statusCode === 429) return send(429, 'rate_limited', 'Too many requests; try again shortly.');
@@ -102,7 +111,11 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
       return send(e.statusCode, 'invalid_request', e.message ?? 'Invalid request.');
     }
     req.log.error({ err }, 'request failed');
-    return send(500, 'internal_error', 'Something failed on the server. Quote the request id to an administrator.');
+    return send(
+      500,
+      'internal_error',
+      'Something failed on the server. Quote the request id to an administrator.',
+    );
   });
 
   await app.register(healthRoutes(deps));
@@ -118,17 +131,33 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   }
   app.setNotFoundHandler((req, reply) => {
     if (req.url.startsWith('/api/') || req.method !== 'GET') {
-      return reply.status(404).send({ error: { id: 'not_found', message: `No route ${req.method} ${req.url.split('?')[0] ?? ''}`, requestId: req.id } });
+      return reply.status(404).send({
+        error: {
+          id: 'not_found',
+          message: `No route ${req.method} ${req.url.split('?')[0] ?? ''}`,
+          requestId: req.id,
+        },
+      });
     }
     const assetPath = path.join(webDist, path.normalize(decodeURIComponent(req.url.split('?')[0] ?? '/')));
-    if (assetPath.startsWith(webDist + path.sep) && fs.existsSync(assetPath) && fs.statSync(assetPath).isFile()) {
+    if (
+      assetPath.startsWith(webDist + path.sep) &&
+      fs.existsSync(assetPath) &&
+      fs.statSync(assetPath).isFile()
+    ) {
       return reply.sendFile(path.relative(webDist, assetPath));
     }
     if (!fs.existsSync(indexHtml)) {
-      return reply.status(503).type('text/plain').send('The web UI is not built. Run `npm run build:web` (npm start does this for you).');
+      return reply
+        .status(503)
+        .type('text/plain')
+        .send('The web UI is not built. Run `npm run build:web` (npm start does this for you).');
     }
     // The single-page app handles its own routes.
-    void reply.header('content-security-policy', "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; frame-ancestors 'none'");
+    void reply.header(
+      'content-security-policy',
+      "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; frame-ancestors 'none'",
+    );
     return reply.type('text/html').sendFile('index.html');
   });
   return app;

@@ -15,13 +15,25 @@ export const healthRoutes =
   async (app) => {
     app.get(
       '/healthz',
-      { schema: { tags: ['health'], summary: 'Liveness and database reachability', security: [], response: { 200: Health, 503: Health } } },
+      {
+        schema: {
+          tags: ['health'],
+          summary: 'Liveness and database reachability',
+          security: [],
+          response: { 200: Health, 503: Health },
+        },
+      },
       async (_req, reply) => {
         const database = await sql`SELECT 1`
           .execute(deps.db)
           .then(() => 'ok' as const)
           .catch(() => 'unreachable' as const);
-        const body = { status: database === 'ok' ? ('ok' as const) : ('degraded' as const), engine: deps.engine, database, version: '0.1.0' };
+        const body = {
+          status: database === 'ok' ? ('ok' as const) : ('degraded' as const),
+          engine: deps.engine,
+          database,
+          version: '0.1.0',
+        };
         return reply.status(database === 'ok' ? 200 : 503).send(body);
       },
     );

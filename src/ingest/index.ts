@@ -2,8 +2,22 @@ import type { Kysely } from 'kysely';
 import type { DB } from '../db/schema.js';
 import { ensureSource } from './ingest.store.js';
 
-export { ingestFile, UnknownSourceError, BATCH_SIZE, type IngestSummary, type IngestOptions } from './ingest.service.js';
-export { listJobs, getJob, listQuarantined, listSources, ensureSource, markInterruptedJobs, type JobRow } from './ingest.store.js';
+export {
+  ingestFile,
+  UnknownSourceError,
+  BATCH_SIZE,
+  type IngestSummary,
+  type IngestOptions,
+} from './ingest.service.js';
+export {
+  listJobs,
+  getJob,
+  listQuarantined,
+  listSources,
+  ensureSource,
+  markInterruptedJobs,
+  type JobRow,
+} from './ingest.store.js';
 export { detectFormat, type FileFormat } from './row-source.js';
 
 /** The source systems every Passage install knows; others are added with `passage ingest --record-type`. */

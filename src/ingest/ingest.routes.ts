@@ -55,7 +55,14 @@ export const ingestRoutes =
           response: {
             200: z.object({
               job: Job,
-              rows: z.array(z.object({ lineNumber: z.number(), fileName: z.string(), rawText: z.string(), reasons: z.array(z.string()) })),
+              rows: z.array(
+                z.object({
+                  lineNumber: z.number(),
+                  fileName: z.string(),
+                  rawText: z.string(),
+                  reasons: z.array(z.string()),
+                }),
+              ),
               total: z.number(),
             }),
             ...errorResponses,

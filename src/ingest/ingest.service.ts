@@ -57,7 +57,12 @@ const sha256 = (s: string) => crypto.createHash('sha256').update(s).digest('hex'
  */
 export async function ingestFile(db: Kysely<DB>, opts: IngestOptions): Promise<IngestSummary> {
   const source = await findSource(db, opts.sourceCode);
-  if (!source) throw new UnknownSourceError(opts.sourceCode, (await listSources(db)).map((s) => s.code));
+  if (!source) {
+    throw new UnknownSourceError(
+      opts.sourceCode,
+      (await listSources(db)).map((s) => s.code),
+    );
+  }
   const filePath = path.resolve(opts.filePath);
   const stat = fs.statSync(filePath);
   if (!stat.isFile()) throw new Error(`${filePath} is not a file`);
@@ -129,11 +134,24 @@ async function processBatch(
     const result = row.fields ? validateRow(row.fields, source.defaultRecordType) : undefined;
     const reasons = [...row.problems, ...(result && !result.ok ? result.reasons : [])];
     if (reasons.length || !result?.ok) {
-      bad.push({ jobId, sourceId: source.id, fileName, lineNumber: row.lineNumber, rawText: row.raw, reasons, checksum: sha256(row.raw) });
+      bad.push({
+        jobId,
+        sourceId: source.id,
+        fileName,
+        lineNumber: row.lineNumber,
+        rawText: row.raw,
+        reasons,
+        checksum: sha256(row.raw),
+      });
       continue;
     }
     const record = result.record;
-    good.push({ row, record, id: record.data.record_id, checksum: sha256(JSON.stringify([record.type, record.data])) });
+    good.push({
+      row,
+      record,
+      id: record.data.record_id,
+      checksum: sha256(JSON.stringify([record.type, record.data])),
+    });
   }
 
   return ctx.db.transaction().execute(async (tx) => {
@@ -141,7 +159,9 @@ async function processBatch(
     const known = await knownVersions(tx, source.id, [...new Set(good.map((g) => g.id))]);
     const checksums = new Set(known.map((k) => `${k.sourceRecordId}|${k.checksum}`));
     const latest = new Map<string, number>();
-    for (const k of known) latest.set(k.sourceRecordId, Math.max(latest.get(k.sourceRecordId) ?? 0, k.version));
+    for (const k of known) {
+      latest.set(k.sourceRecordId, Math.max(latest.get(k.sourceRecordId) ?? 0, k.version));
+    }
 
     const fresh: NewSourceRecord[] = [];
     let duplicates = 0;
@@ -169,7 +189,13 @@ async function processBatch(
     const incoming = fresh.map((f) => {
       const pk = pks.get(`${f.sourceRecordId}#${f.version}`);
       if (pk === undefined) throw new Error(`record ${f.sourceRecordId} was not stored`);
-      return { sourceId: f.sourceId, sourceCode: source.code, sourceRecordId: f.sourceRecordId, sourceRecordPk: pk, record: f.record };
+      return {
+        sourceId: f.sourceId,
+        sourceCode: source.code,
+        sourceRecordId: f.sourceRecordId,
+        sourceRecordPk: pk,
+        record: f.record,
+      };
     });
     const people = await linkRecords(tx, incoming);
     await upsertProjections(

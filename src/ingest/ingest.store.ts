@@ -21,7 +21,12 @@ export async function findSource(db: Q, code: string): Promise<Source | undefine
 
 export async function listSources(db: Q): Promise<Source[]> {
   const rows = await db.selectFrom('source_systems').selectAll().orderBy('code').execute();
-  return rows.map((r) => ({ id: r.id, code: r.code, name: r.name, defaultRecordType: r.default_record_type }));
+  return rows.map((r) => ({
+    id: r.id,
+    code: r.code,
+    name: r.name,
+    defaultRecordType: r.default_record_type,
+  }));
 }
 
 export async function ensureSource(
@@ -50,7 +55,14 @@ export interface JobCounts {
 
 export async function createJob(
   db: Q,
-  j: { sourceId: number; fileName: string; filePath: string; fileSize: number; format: FileFormat; startedBy: string },
+  j: {
+    sourceId: number;
+    fileName: string;
+    filePath: string;
+    fileSize: number;
+    format: FileFormat;
+    startedBy: string;
+  },
 ): Promise<string> {
   const row = await db
     .insertInto('ingest_jobs')
@@ -84,7 +96,12 @@ export async function saveJobCounts(db: Q, jobId: string, c: JobCounts): Promise
     .execute();
 }
 
-export async function finishJob(db: Q, jobId: string, status: 'completed' | 'failed', error?: string): Promise<void> {
+export async function finishJob(
+  db: Q,
+  jobId: string,
+  status: 'completed' | 'failed',
+  error?: string,
+): Promise<void> {
   await db
     .updateTable('ingest_jobs')
     .set({ status, finished_at: sql<Date>`now()`, error: error ?? null })
@@ -99,7 +116,11 @@ export async function finishJob(db: Q, jobId: string, status: 'completed' | 'fai
 export async function markInterruptedJobs(db: Q, staleSeconds: number): Promise<number> {
   const result = await db
     .updateTable('ingest_jobs')
-    .set({ status: 'interrupted', finished_at: sql<Date>`now()`, error: 'the ingest process stopped before finishing' })
+    .set({
+      status: 'interrupted',
+      finished_at: sql<Date>`now()`,
+      error: 'the ingest process stopped before finishing',
+    })
     .where('status', '=', 'running')
     .where('heartbeat_at', '<=', sql<Date>`now() - make_interval(secs => ${staleSeconds})`)
     .returning('id')
@@ -203,9 +224,15 @@ export interface Projected {
 
 /** Writes the lifecycle row of each record's current version (admission, departure, application). */
 export async function upsertProjections(db: Q, rows: Projected[]): Promise<void> {
-  const admissions = rows.flatMap((r) => (r.record.type === 'admission' ? [{ ...r, data: r.record.data }] : []));
-  const departures = rows.flatMap((r) => (r.record.type === 'departure' ? [{ ...r, data: r.record.data }] : []));
-  const applications = rows.flatMap((r) => (r.record.type === 'application' ? [{ ...r, data: r.record.data }] : []));
+  const admissions = rows.flatMap((r) =>
+    r.record.type === 'admission' ? [{ ...r, data: r.record.data }] : [],
+  );
+  const departures = rows.flatMap((r) =>
+    r.record.type === 'departure' ? [{ ...r, data: r.record.data }] : [],
+  );
+  const applications = rows.flatMap((r) =>
+    r.record.type === 'application' ? [{ ...r, data: r.record.data }] : [],
+  );
   const base = (r: Projected) => ({
     source_id: r.sourceId,
     source_record_id: r.sourceRecordId,
@@ -413,7 +440,12 @@ export async function listQuarantined(
       .executeTakeFirstOrThrow(),
   ]);
   return {
-    rows: rows.map((r) => ({ lineNumber: Number(r.line_number), fileName: r.file_name, rawText: r.raw_text, reasons: r.reasons })),
+    rows: rows.map((r) => ({
+      lineNumber: Number(r.line_number),
+      fileName: r.file_name,
+      rawText: r.raw_text,
+      reasons: r.reasons,
+    })),
     total: Number(total.n),
   };
 }

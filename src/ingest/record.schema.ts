@@ -26,7 +26,13 @@ export const ADMISSION_COLUMNS = [
   'admitted_on',
   'admit_until',
 ] as const;
-export const DEPARTURE_COLUMNS = ['departed_on', 'port_of_departure', 'carrier', 'manifest_ref', 'self_reported'] as const;
+export const DEPARTURE_COLUMNS = [
+  'departed_on',
+  'port_of_departure',
+  'carrier',
+  'manifest_ref',
+  'self_reported',
+] as const;
 export const APPLICATION_COLUMNS = [
   'receipt_number',
   'application_kind',
@@ -37,7 +43,12 @@ export const APPLICATION_COLUMNS = [
   'approved_until',
 ] as const;
 
-export const RECORD_TYPES = ['person', 'admission', 'departure', 'application'] as const satisfies readonly RecordType[];
+export const RECORD_TYPES = [
+  'person',
+  'admission',
+  'departure',
+  'application',
+] as const satisfies readonly RecordType[];
 
 const blankToUndefined = (v: unknown) => (typeof v === 'string' && v.trim() === '' ? undefined : v);
 const trimmed = z.preprocess(
@@ -145,12 +156,24 @@ export const ApplicationRecord = PersonFields.extend({
     .string({ error: 'is required' })
     .trim()
     .toLowerCase()
-    .pipe(z.enum(['extension', 'change_of_status', 'adjustment_of_status'], { message: 'application_kind must be extension, change_of_status or adjustment_of_status' })),
+    .pipe(
+      z.enum(['extension', 'change_of_status', 'adjustment_of_status'], {
+        message: 'application_kind must be extension, change_of_status or adjustment_of_status',
+      }),
+    ),
   filed_on: IsoDate,
   decided_on: optionalDate,
   outcome: z.preprocess(
     (v) => blankToUndefined(v) ?? 'pending',
-    z.string().trim().toLowerCase().pipe(z.enum(['pending', 'approved', 'denied', 'withdrawn'], { message: 'outcome must be pending, approved, denied or withdrawn' })),
+    z
+      .string()
+      .trim()
+      .toLowerCase()
+      .pipe(
+        z.enum(['pending', 'approved', 'denied', 'withdrawn'], {
+          message: 'outcome must be pending, approved, denied or withdrawn',
+        }),
+      ),
   ),
   requested_class: optionalText,
   approved_until: optionalDate,
@@ -203,7 +226,9 @@ export function validateRow(row: Record<string, unknown>, defaultType: RecordTyp
   if (!result.success) {
     return {
       ok: false,
-      reasons: result.error.issues.map((i) => (i.path.length ? `${i.path.join('.')}: ${i.message}` : i.message)),
+      reasons: result.error.issues.map((i) =>
+        i.path.length ? `${i.path.join('.')}: ${i.message}` : i.message,
+      ),
     };
   }
   return { ok: true, record: { type: t, data: result.data } as ValidRecord };

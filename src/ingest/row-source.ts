@@ -35,9 +35,16 @@ function encodingProblems(fields: Record<string, unknown>): string[] {
  * Streams a CSV file row by row in constant memory. The header row names the columns; a row with
  * another number of fields is returned with a problem instead of being guessed at.
  */
-export async function* readCsv(filePath: string, onBytes?: (bytes: number) => void): AsyncGenerator<SourceRow> {
+export async function* readCsv(
+  filePath: string,
+  onBytes?: (bytes: number) => void,
+): AsyncGenerator<SourceRow> {
   const input = fs.createReadStream(filePath);
-  if (onBytes) input.on('data', (chunk) => onBytes(chunk.length));
+  if (onBytes) {
+    input.on('data', (chunk) => {
+      onBytes(chunk.length);
+    });
+  }
   input.setEncoding('utf8');
   const parser = input.pipe(
     parse({
@@ -52,7 +59,11 @@ export async function* readCsv(filePath: string, onBytes?: (bytes: number) => vo
   let header: string[] | undefined;
   let previousEnd = 0;
   try {
-    for await (const item of parser as AsyncIterable<{ record: string[]; raw: string; info: { lines: number } }>) {
+    for await (const item of parser as AsyncIterable<{
+      record: string[];
+      raw: string;
+      info: { lines: number };
+    }>) {
       // The raw text carries the line break that ended the previous record (and any blank lines).
       const raw = item.raw.replace(/\r?\n$/, '').replace(/^(\r?\n)+/, '');
       // info.lines is the line the record ends on; a quoted field may span several lines.
@@ -89,9 +100,16 @@ export async function* readCsv(filePath: string, onBytes?: (bytes: number) => vo
 }
 
 /** Streams an NDJSON file: one JSON object per line; blank lines are skipped. */
-export async function* readNdjson(filePath: string, onBytes?: (bytes: number) => void): AsyncGenerator<SourceRow> {
+export async function* readNdjson(
+  filePath: string,
+  onBytes?: (bytes: number) => void,
+): AsyncGenerator<SourceRow> {
   const input = fs.createReadStream(filePath);
-  if (onBytes) input.on('data', (chunk) => onBytes(chunk.length));
+  if (onBytes) {
+    input.on('data', (chunk) => {
+      onBytes(chunk.length);
+    });
+  }
   const lines = readline.createInterface({ input, crlfDelay: Infinity });
   let lineNumber = 0;
   try {
@@ -127,6 +145,10 @@ export async function* readNdjson(filePath: string, onBytes?: (bytes: number) =>
   }
 }
 
-export function readRows(filePath: string, format: FileFormat, onBytes?: (bytes: number) => void): AsyncGenerator<SourceRow> {
+export function readRows(
+  filePath: string,
+  format: FileFormat,
+  onBytes?: (bytes: number) => void,
+): AsyncGenerator<SourceRow> {
   return format === 'csv' ? readCsv(filePath, onBytes) : readNdjson(filePath, onBytes);
 }

@@ -127,13 +127,19 @@ export function decideLink(
       return {
         personId: hit.personId,
         rule: 'same_name_and_birth_date',
-        evidence: withExclusions({ nameKey: nameKey(record), dateOfBirth: record.dateOfBirth, matchedRecord: hit.recordKey }),
+        evidence: withExclusions({
+          nameKey: nameKey(record),
+          dateOfBirth: record.dateOfBirth,
+          matchedRecord: hit.recordKey,
+        }),
       };
     }
   }
   return {
     personId: null,
     rule: 'new_person',
-    evidence: withExclusions({ reason: 'no existing record shares an A-number, passport, or name and birth date' }),
+    evidence: withExclusions({
+      reason: 'no existing record shares an A-number, passport, or name and birth date',
+    }),
   };
 }

@@ -1,3 +1,10 @@
 export { linkRecords, identityOf, type IncomingRecord } from './linking.service.js';
 export { normalizeName, nameKey } from './identity.rules.js';
-export { searchPeople, viewPerson, personTimeline, type Actor, type PersonSummary, type PersonView } from './people.service.js';
+export {
+  searchPeople,
+  viewPerson,
+  personTimeline,
+  type Actor,
+  type PersonSummary,
+  type PersonView,
+} from './people.service.js';

@@ -38,13 +38,18 @@ export function identityOf(record: ValidRecord): Identity {
  * from the database through indexed blocking keys and from earlier records of the same batch, so
  * a batch links exactly as the same records would one by one. Returns person id per record pk.
  */
-export async function linkRecords(tx: Transaction<DB>, incoming: IncomingRecord[]): Promise<Map<string, string>> {
+export async function linkRecords(
+  tx: Transaction<DB>,
+  incoming: IncomingRecord[],
+): Promise<Map<string, string>> {
   const identities = incoming.map((r) => identityOf(r.record));
   const candidates = await findCandidates(tx, {
     aNumbers: [...new Set(identities.flatMap((i) => (i.aNumber ? [i.aNumber] : [])))],
     passports: uniqueBy(
       identities.flatMap((i) =>
-        i.passportNumber && i.passportCountry ? [{ number: i.passportNumber, country: i.passportCountry }] : [],
+        i.passportNumber && i.passportCountry
+          ? [{ number: i.passportNumber, country: i.passportCountry }]
+          : [],
       ),
       (p) => `${p.number}|${p.country}`,
     ),
@@ -69,7 +74,11 @@ export async function linkRecords(tx: Transaction<DB>, incoming: IncomingRecord[
   };
   candidates.forEach(addToIndex);
 
-  const decisions: { personId: string | null; rule: LinkedRecord['rule']; evidence: Record<string, unknown> }[] = [];
+  const decisions: {
+    personId: string | null;
+    rule: LinkedRecord['rule'];
+    evidence: Record<string, unknown>;
+  }[] = [];
   const pendingNew: number[] = [];
   const provisional = new Map<number, string>(); // batch index → provisional id for new people
   for (const [i, identity] of identities.entries()) {
@@ -92,7 +101,12 @@ export async function linkRecords(tx: Transaction<DB>, incoming: IncomingRecord[
       set.add(identity.aNumber);
       aNumbers.set(personId, set);
     }
-    addToIndex({ personId, recordKey: `${rec.sourceCode}:${rec.sourceRecordId}`, identity, nameKey: nameKey(identity) });
+    addToIndex({
+      personId,
+      recordKey: `${rec.sourceCode}:${rec.sourceRecordId}`,
+      identity,
+      nameKey: nameKey(identity),
+    });
   }
 
   const newIds = await createPeople(tx, pendingNew.length);

@@ -8,7 +8,10 @@ const PersonId = z.object({ id: z.string().regex(/^\d{1,18}$/, 'must be a person
 
 /** Declared on every person read; recorded in the audit log with the read. */
 const PurposeQuery = z.object({
-  purposeKind: z.enum(['case', 'reason']).optional().describe('case: a case number; reason: a reason in words'),
+  purposeKind: z
+    .enum(['case', 'reason'])
+    .optional()
+    .describe('case: a case number; reason: a reason in words'),
   purpose: z.string().max(500).optional().describe('The case number or the reason (10–500 characters)'),
 });
 
@@ -28,7 +31,14 @@ const PersonBody = z.object({
   person: z.object({
     id: z.string(),
     displayName: z.string(),
-    names: z.array(z.object({ given: z.string().nullable(), middle: z.string().nullable(), family: z.string().nullable(), source: z.string() })),
+    names: z.array(
+      z.object({
+        given: z.string().nullable(),
+        middle: z.string().nullable(),
+        family: z.string().nullable(),
+        source: z.string(),
+      }),
+    ),
     datesOfBirth: z.array(z.string()),
     countriesOfCitizenship: z.array(z.string()),
     documents: z.array(
@@ -82,7 +92,14 @@ const TimelineBody = z.object({
   events: z.array(
     z.object({
       date: z.string(),
-      kind: z.enum(['admitted', 'authorized_until', 'application_filed', 'application_decided', 'departed', 'data_error']),
+      kind: z.enum([
+        'admitted',
+        'authorized_until',
+        'application_filed',
+        'application_decided',
+        'departed',
+        'data_error',
+      ]),
       label: z.string(),
       rule: z.string(),
       explanation: z.string(),
@@ -103,10 +120,17 @@ export const peopleRoutes =
           tags: ['people'],
           summary: 'Search people by name or document number (passport, A-number)',
           querystring: z.object({
-            q: z.string().min(1).max(200).describe('Name words (each matched as a word prefix) or a document number'),
+            q: z
+              .string()
+              .min(1)
+              .max(200)
+              .describe('Name words (each matched as a word prefix) or a document number'),
             limit: z.coerce.number().int().min(1).max(100).default(25),
           }),
-          response: { 200: z.object({ results: z.array(PersonSummary), total: z.number() }), ...errorResponses },
+          response: {
+            200: z.object({ results: z.array(PersonSummary), total: z.number() }),
+            ...errorResponses,
+          },
         },
       },
       async (req) => searchPeople(deps.db, actorOf(req), req.query.q, req.query.limit, requestContext(req)),
@@ -117,7 +141,8 @@ export const peopleRoutes =
       {
         schema: {
           tags: ['people'],
-          summary: 'One person: names, documents, source records and how each was linked. Requires a purpose; audited.',
+          summary:
+            'One person: names, documents, source records and how each was linked. Requires a purpose; audited.',
           params: PersonId,
           querystring: PurposeQuery,
           response: { 200: PersonBody, ...errorResponses },
@@ -140,7 +165,8 @@ export const peopleRoutes =
       {
         schema: {
           tags: ['people'],
-          summary: 'A person’s status timeline and current status, each with its rule and source records. Requires a purpose; audited.',
+          summary:
+            'A person’s status timeline and current status, each with its rule and source records. Requires a purpose; audited.',
           params: PersonId,
           querystring: PurposeQuery,
           response: { 200: TimelineBody, ...errorResponses, 500: ErrorBody },

@@ -45,7 +45,11 @@ export function parseSearchQuery(q: string, normalize: (s: string) => string): S
   return { words };
 }
 
-export function displayName(n: { givenName: string | null; middleName?: string | null; familyName: string | null }): string {
+export function displayName(n: {
+  givenName: string | null;
+  middleName?: string | null;
+  familyName: string | null;
+}): string {
   const family = n.familyName?.toUpperCase() ?? '';
   const given = [n.givenName, n.middleName].filter(Boolean).join(' ');
   return family && given ? `${family}, ${given}` : family || given || '(no name recorded)';

@@ -41,7 +41,14 @@ const baseAudit = (actor: Actor, ctx: RequestContext) => ({
   clientIp: ctx.clientIp,
 });
 
-async function deny(db: Kysely<DB>, actor: Actor, ctx: RequestContext, action: string, objectId: string | null, reason: string) {
+async function deny(
+  db: Kysely<DB>,
+  actor: Actor,
+  ctx: RequestContext,
+  action: string,
+  objectId: string | null,
+  reason: string,
+) {
   await appendAudit(db, {
     ...baseAudit(actor, ctx),
     action,
@@ -67,7 +74,9 @@ export async function searchPeople(
     throw forbidden('Your role sees aggregate views only; it cannot search people.');
   }
   const parsed = parseSearchQuery(q, normalizeName);
-  if (!parsed) throw invalid('Enter at least two letters of a name, or a document number of five or more characters.');
+  if (!parsed) {
+    throw invalid('Enter at least two letters of a name, or a document number of five or more characters.');
+  }
   return db.transaction().execute(async (tx) => {
     const rows = await searchIdentities(tx, parsed, 2000);
     const byPerson = new Map<string, IdentityRow[]>();
@@ -89,8 +98,14 @@ export async function searchPeople(
 
 function summarize(id: string, rows: IdentityRow[]): PersonSummary {
   const name = mostCommon(rows, (r) => `${normalizeName(r.givenName)}|${normalizeName(r.familyName)}`);
-  const dob = mostCommon(rows.filter((r) => r.dateOfBirth), (r) => r.dateOfBirth ?? '');
-  const country = mostCommon(rows.filter((r) => r.countryOfCitizenship), (r) => r.countryOfCitizenship ?? '');
+  const dob = mostCommon(
+    rows.filter((r) => r.dateOfBirth),
+    (r) => r.dateOfBirth ?? '',
+  );
+  const country = mostCommon(
+    rows.filter((r) => r.countryOfCitizenship),
+    (r) => r.countryOfCitizenship ?? '',
+  );
   return {
     id,
     displayName: name ? displayName(name) : '(no name recorded)',
@@ -108,7 +123,9 @@ export interface PersonView {
   names: { given: string | null; middle: string | null; family: string | null; source: string }[];
   datesOfBirth: string[];
   countriesOfCitizenship: string[];
-  documents: (Omit<DocumentRow, 'sourceCode' | 'sourceRecordId'> & { source: { sourceCode: string; sourceRecordId: string } })[];
+  documents: (Omit<DocumentRow, 'sourceCode' | 'sourceRecordId'> & {
+    source: { sourceCode: string; sourceRecordId: string };
+  })[];
   records: PersonRecordRow[];
 }
 
@@ -159,14 +176,22 @@ export async function viewPerson(
   purpose: { kind?: string; text?: string },
   ctx: RequestContext,
 ): Promise<{ person: PersonView; auditSeq: string }> {
-  const { value, auditSeq } = await auditedPersonRead(db, actor, personId, purpose, ctx, 'person.view', async (tx) => {
-    const [identities, records, documents] = await Promise.all([
-      identitiesOfPerson(tx, personId),
-      recordsOfPerson(tx, personId),
-      documentsOfPerson(tx, personId),
-    ]);
-    return { identities, records, documents };
-  });
+  const { value, auditSeq } = await auditedPersonRead(
+    db,
+    actor,
+    personId,
+    purpose,
+    ctx,
+    'person.view',
+    async (tx) => {
+      const [identities, records, documents] = await Promise.all([
+        identitiesOfPerson(tx, personId),
+        recordsOfPerson(tx, personId),
+        documentsOfPerson(tx, personId),
+      ]);
+      return { identities, records, documents };
+    },
+  );
   const { identities, records, documents } = value;
   const summary = summarize(personId, identities);
   const uniq = (xs: (string | null)[]) => [...new Set(xs.filter((x): x is string => x !== null))].sort();
@@ -202,8 +227,14 @@ export async function personTimeline(
   ctx: RequestContext,
   asOf: string,
 ): Promise<{ timeline: Timeline; auditSeq: string }> {
-  const { value, auditSeq } = await auditedPersonRead(db, actor, personId, purpose, ctx, 'person.timeline', (tx) =>
-    loadPersonFacts(tx, personId),
+  const { value, auditSeq } = await auditedPersonRead(
+    db,
+    actor,
+    personId,
+    purpose,
+    ctx,
+    'person.timeline',
+    (tx) => loadPersonFacts(tx, personId),
   );
   return { timeline: buildTimeline(value, asOf), auditSeq };
 }

@@ -117,9 +117,14 @@ export async function saveLinks(db: Q, rows: LinkedRecord[]): Promise<void> {
   if (!rows.length) return;
   await db
     .updateTable('person_links')
-    .set({ unlinked_at: sql<Date>`now()`, unlink_reason: 'superseded by a newer version of the source record' })
+    .set({
+      unlinked_at: sql<Date>`now()`,
+      unlink_reason: 'superseded by a newer version of the source record',
+    })
     .where('unlinked_at', 'is', null)
-    .where(sql<boolean>`(source_id, source_record_id) IN (SELECT * FROM unnest(${intArray(rows.map((r) => r.sourceId))}, ${textArray(rows.map((r) => r.sourceRecordId))}))`)
+    .where(
+      sql<boolean>`(source_id, source_record_id) IN (SELECT * FROM unnest(${intArray(rows.map((r) => r.sourceId))}, ${textArray(rows.map((r) => r.sourceRecordId))}))`,
+    )
     .execute();
   await db
     .insertInto('person_links')
@@ -182,12 +187,22 @@ export async function saveLinks(db: Q, rows: LinkedRecord[]): Promise<void> {
       eb
         .selectFrom('source_records')
         .select('id')
-        .where(sql<boolean>`(source_id, source_record_id) IN (SELECT * FROM unnest(${intArray(rows.map((r) => r.sourceId))}, ${textArray(rows.map((r) => r.sourceRecordId))}))`),
+        .where(
+          sql<boolean>`(source_id, source_record_id) IN (SELECT * FROM unnest(${intArray(rows.map((r) => r.sourceId))}, ${textArray(rows.map((r) => r.sourceRecordId))}))`,
+        ),
     )
     .execute();
   const docs = rows.flatMap((r) => [
     ...(r.identity.aNumber
-      ? [{ person_id: r.personId, kind: 'a_number' as const, number: r.identity.aNumber, issuing_country: null, source_record_pk: r.sourceRecordPk }]
+      ? [
+          {
+            person_id: r.personId,
+            kind: 'a_number' as const,
+            number: r.identity.aNumber,
+            issuing_country: null,
+            source_record_pk: r.sourceRecordPk,
+          },
+        ]
       : []),
     ...(r.identity.passportNumber
       ? [
@@ -201,7 +216,13 @@ export async function saveLinks(db: Q, rows: LinkedRecord[]): Promise<void> {
         ]
       : []),
   ]);
-  if (docs.length) await db.insertInto('identity_documents').values(docs).onConflict((oc) => oc.doNothing()).execute();
+  if (docs.length) {
+    await db
+      .insertInto('identity_documents')
+      .values(docs)
+      .onConflict((oc) => oc.doNothing())
+      .execute();
+  }
 }
 
 export interface IdentityRow {

@@ -24,16 +24,25 @@ export interface Client {
   cookie: string;
   csrf: string;
   get(url: string): Promise<LightMyRequestResponse>;
-  send(method: 'POST' | 'DELETE', url: string, body?: unknown, withCsrf?: boolean): Promise<LightMyRequestResponse>;
+  send(
+    method: 'POST' | 'DELETE',
+    url: string,
+    body?: unknown,
+    withCsrf?: boolean,
+  ): Promise<LightMyRequestResponse>;
 }
 
 /** Signs in through the API and returns a client that carries the cookie (and the CSRF token). */
-export async function signInAs(app: FastifyInstance, username: string, password = TEST_PASSWORD): Promise<Client> {
+export async function signInAs(
+  app: FastifyInstance,
+  username: string,
+  password = TEST_PASSWORD,
+): Promise<Client> {
   const res = await app.inject({ method: 'POST', url: '/api/session', payload: { username, password } });
   if (res.statusCode !== 200) throw new Error(`sign-in failed: ${res.statusCode} ${res.body}`);
   const cookie = res.cookies.find((c) => c.name === 'passage_session');
   if (!cookie) throw new Error('no session cookie');
-  const csrf = (res.json() as { csrfToken: string }).csrfToken;
+  const csrf = res.json<{ csrfToken: string }>().csrfToken;
   const header = `passage_session=${cookie.value}`;
   return {
     cookie: header,

@@ -49,7 +49,10 @@ export function csvLine(values: readonly string[]): string {
 }
 
 export function admissionsCsv(rows: AdmissionRow[]): string {
-  return [csvLine(ADMISSION_HEADER), ...rows.map((r) => csvLine(ADMISSION_HEADER.map((h) => r[h])))].join('\n') + '\n';
+  return (
+    [csvLine(ADMISSION_HEADER), ...rows.map((r) => csvLine(ADMISSION_HEADER.map((h) => r[h])))].join('\n') +
+    '\n'
+  );
 }
 
 export function tempDir(prefix = 'passage-test-'): string {
