@@ -1,0 +1,167 @@
+/** Shapes of the Passage API (JSON, camelCase). */
+
+export type Role = 'admin' | 'officer' | 'supervisor' | 'analyst' | 'auditor';
+
+export interface Account {
+  id: string;
+  username: string;
+  displayName: string;
+  role: Role;
+  mustChangePassword: boolean;
+}
+
+export interface Session {
+  account: Account;
+  csrfToken: string;
+  /** What the account may do; newer servers send it, so the UI shows only what works. */
+  permissions?: string[];
+  expiresAt?: string;
+}
+
+export interface ApiErrorBody {
+  error: { id: string; message: string; requestId: string; details?: unknown };
+}
+
+export interface PersonSummary {
+  id: string;
+  displayName: string;
+  givenName: string | null;
+  familyName: string | null;
+  dateOfBirth: string | null;
+  countryOfCitizenship: string | null;
+  recordCount: number;
+}
+
+export interface SearchResponse {
+  results: PersonSummary[];
+  total: number;
+}
+
+export type PurposeKind = 'case' | 'reason';
+
+export interface Purpose {
+  kind: PurposeKind;
+  text: string;
+}
+
+export interface SourceRef {
+  sourceCode: string;
+  sourceRecordId: string;
+  recordPk?: string;
+}
+
+export interface PersonName {
+  given: string | null;
+  middle: string | null;
+  family: string | null;
+  source: string;
+}
+
+export interface PersonDocument {
+  kind: 'passport' | 'a_number';
+  number: string;
+  issuingCountry: string | null;
+  source: { sourceCode: string; sourceRecordId: string };
+}
+
+export interface SourceRecord {
+  sourceCode: string;
+  sourceRecordId: string;
+  recordType: string;
+  version: number;
+  fileName: string;
+  lineNumber: number;
+  ingestedAt: string;
+  link: { rule: string; evidence: Record<string, unknown>; linkedAt: string; linkedBy?: string };
+}
+
+export interface Person {
+  id: string;
+  displayName: string;
+  names: PersonName[];
+  datesOfBirth: string[];
+  countriesOfCitizenship: string[];
+  documents: PersonDocument[];
+  records: SourceRecord[];
+}
+
+export interface PersonResponse {
+  person: Person;
+  audit: { seq: string };
+}
+
+export type StatusCode =
+  | 'in_authorized_stay'
+  | 'authorized_stay_expired_no_departure'
+  | 'departed'
+  | 'application_pending'
+  | 'duration_of_status'
+  | 'no_admission_recorded';
+
+export type EventKind =
+  'admitted' | 'authorized_until' | 'application_filed' | 'application_decided' | 'departed' | 'data_error';
+
+export interface Status {
+  code: StatusCode;
+  label: string;
+  rule: string;
+  explanation: string;
+  since: string | null;
+  authorizedUntil: string | null;
+  sourceRecords: SourceRef[];
+}
+
+export interface TimelineEvent {
+  date: string;
+  kind: EventKind;
+  label: string;
+  rule: string;
+  explanation: string;
+  sourceRecords: SourceRef[];
+}
+
+export interface DataIssue {
+  rule: string;
+  message: string;
+  sourceRecords: SourceRef[];
+}
+
+export interface TimelineResponse {
+  personId: string;
+  asOf: string;
+  status: Status;
+  events: TimelineEvent[];
+  dataIssues: DataIssue[];
+  audit?: { seq: string };
+}
+
+export type JobStatus = 'running' | 'completed' | 'failed' | 'interrupted';
+
+export interface IngestJob {
+  id: string;
+  source: string;
+  fileName: string;
+  format: string;
+  status: JobStatus;
+  startedAt: string;
+  finishedAt: string | null;
+  rowsRead: number;
+  accepted: number;
+  newVersions: number;
+  duplicates: number;
+  quarantined: number;
+  error: string | null;
+}
+
+export interface QuarantinedRow {
+  lineNumber: number;
+  fileName: string;
+  rawText: string;
+  reasons: string[];
+}
+
+export interface QuarantineResponse {
+  job: IngestJob;
+  rows: QuarantinedRow[];
+  total: number;
+}
