@@ -37,7 +37,9 @@ export async function initialize(database: Database, config: Config, demoPeople:
   const outDir = path.join(config.dataDir, 'demo');
   console.log(`Generating a synthetic demo data set (${demoPeople} people) in ${outDir} …`);
   const written = await (await import('../demo/demo-data.js')).writeDemoData(outDir, { people: demoPeople });
-  for (const f of written.files) {
+  const { writeLegacySample } = await import('../demo/legacy-sample.js');
+  const files = [...written.files, { source: 'I94', path: writeLegacySample(outDir) }];
+  for (const f of files) {
     const summary = await ingestWithProgress(database, f.source, f.path, { startedBy: 'demo-data' });
     console.log(formatSummary(summary));
   }

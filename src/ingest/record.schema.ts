@@ -68,13 +68,16 @@ export const IsoDate = z
   .string({ error: (iss) => (iss.input === undefined ? 'is required' : 'must be a date as text') })
   .trim()
   .superRefine((s, ctx) => {
-    const problem = !/^\d{4}-\d{2}-\d{2}$/.test(s)
-      ? `"${s}" is not a date in YYYY-MM-DD form`
-      : !isRealDate(s)
-        ? `"${s}" is not a real calendar date`
-        : s < '1900-01-01' || s > '2100-12-31'
-          ? `"${s}" is outside 1900–2100`
-          : undefined;
+    const problem =
+      s === ''
+        ? 'is required'
+        : !/^\d{4}-\d{2}-\d{2}$/.test(s)
+          ? `"${s}" is not a date in YYYY-MM-DD form`
+          : !isRealDate(s)
+            ? `"${s}" is not a real calendar date`
+            : s < '1900-01-01' || s > '2100-12-31'
+              ? `"${s}" is outside 1900–2100`
+              : undefined;
     if (problem !== undefined) ctx.addIssue({ code: 'custom', message: problem });
   });
 const optionalDate = z.preprocess(blankToUndefined, IsoDate.optional());
