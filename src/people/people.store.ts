@@ -17,45 +17,48 @@ export interface BlockingKeys {
   nameDob: { nameKey: string; dateOfBirth: string }[];
 }
 
-/** Linked records sharing any blocking key with the incoming batch. */
+/**
+ * Linked records sharing any blocking key with the incoming batch. One indexed lookup per key kind
+ * (joined to the batch's keys through unnest), so the cost follows the batch, not the table: an OR
+ * across the three kinds would scan record_identities for every batch.
+ */
 export async function findCandidates(db: Q, keys: BlockingKeys): Promise<Candidate[]> {
-  if (!keys.aNumbers.length && !keys.passports.length && !keys.nameDob.length) return [];
-  const rows = await db
-    .selectFrom('record_identities as ri')
-    .innerJoin('source_systems as s', 's.id', 'ri.source_id')
-    .select([
-      'ri.person_id',
-      's.code',
-      'ri.source_record_id',
-      'ri.given_name',
-      'ri.middle_name',
-      'ri.family_name',
-      'ri.date_of_birth',
-      'ri.passport_number',
-      'ri.passport_country',
-      'ri.a_number',
-      'ri.name_key',
-    ])
-    .where('ri.person_id', 'is not', null)
-    .where((eb) =>
-      eb.or([
-        ...(keys.aNumbers.length ? [eb('ri.a_number', 'in', keys.aNumbers)] : []),
-        ...(keys.passports.length
-          ? [
-              sql<boolean>`(ri.passport_number, ri.passport_country) IN (SELECT * FROM unnest(${textArray(keys.passports.map((p) => p.number))}, ${textArray(keys.passports.map((p) => p.country))}))`,
-            ]
-          : []),
-        ...(keys.nameDob.length
-          ? [
-              sql<boolean>`(ri.name_key, ri.date_of_birth) IN (SELECT * FROM unnest(${textArray(keys.nameDob.map((k) => k.nameKey))}, ${textArray(keys.nameDob.map((k) => k.dateOfBirth))}::date[]))`,
-            ]
-          : []),
-      ]),
-    )
-    .orderBy('ri.person_id')
-    .execute();
-  return rows.map((r) => ({
-    personId: r.person_id ?? '',
+  if (!keys.aNumbers.length && !keys.passports.length && !keys.nameDob.length) {
+    return [];
+  }
+  const columns = sql`ri.person_id, s.code, ri.source_record_id, ri.given_name, ri.middle_name, ri.family_name,
+    ri.date_of_birth, ri.passport_number, ri.passport_country, ri.a_number, ri.name_key`;
+  const result = await sql<{
+    person_id: string;
+    code: string;
+    source_record_id: string;
+    given_name: string | null;
+    middle_name: string | null;
+    family_name: string | null;
+    date_of_birth: string | null;
+    passport_number: string | null;
+    passport_country: string | null;
+    a_number: string | null;
+    name_key: string | null;
+  }>`
+    SELECT DISTINCT ${columns} FROM (
+      SELECT ri.source_id, ri.source_record_id FROM record_identities ri
+        WHERE ri.a_number = ANY(${textArray(keys.aNumbers)})
+      UNION
+      SELECT ri.source_id, ri.source_record_id FROM record_identities ri
+        JOIN unnest(${textArray(keys.passports.map((p) => p.number))}, ${textArray(keys.passports.map((p) => p.country))}) AS k(num, country)
+          ON ri.passport_number = k.num AND ri.passport_country = k.country
+      UNION
+      SELECT ri.source_id, ri.source_record_id FROM record_identities ri
+        JOIN unnest(${textArray(keys.nameDob.map((k) => k.nameKey))}, ${textArray(keys.nameDob.map((k) => k.dateOfBirth))}::date[]) AS k(name_key, dob)
+          ON ri.name_key = k.name_key AND ri.date_of_birth = k.dob
+    ) hit
+    JOIN record_identities ri USING (source_id, source_record_id)
+    JOIN source_systems s ON s.id = ri.source_id
+    WHERE ri.person_id IS NOT NULL
+    ORDER BY ri.person_id, s.code, ri.source_record_id`.execute(db);
+  return result.rows.map((r) => ({
+    personId: r.person_id,
     recordKey: `${r.code}:${r.source_record_id}`,
     nameKey: r.name_key,
     identity: {
@@ -115,17 +118,14 @@ export interface LinkedRecord {
  */
 export async function saveLinks(db: Q, rows: LinkedRecord[]): Promise<void> {
   if (!rows.length) return;
-  await db
-    .updateTable('person_links')
-    .set({
-      unlinked_at: sql<Date>`now()`,
-      unlink_reason: 'superseded by a newer version of the source record',
-    })
-    .where('unlinked_at', 'is', null)
-    .where(
-      sql<boolean>`(source_id, source_record_id) IN (SELECT * FROM unnest(${intArray(rows.map((r) => r.sourceId))}, ${textArray(rows.map((r) => r.sourceRecordId))}))`,
-    )
-    .execute();
+  const sourceIds = intArray(rows.map((r) => r.sourceId));
+  const recordIds = textArray(rows.map((r) => r.sourceRecordId));
+  await sql`UPDATE person_links l
+    SET unlinked_at = now(), unlink_reason = 'superseded by a newer version of the source record'
+    FROM unnest(${sourceIds}, ${recordIds}) AS k(source_id, source_record_id)
+    WHERE l.unlinked_at IS NULL AND l.source_id = k.source_id AND l.source_record_id = k.source_record_id`.execute(
+    db,
+  );
   await db
     .insertInto('person_links')
     .values(
@@ -181,17 +181,11 @@ export async function saveLinks(db: Q, rows: LinkedRecord[]): Promise<void> {
     )
     .execute();
   // Documents follow the current version of each record: drop those of earlier versions.
-  await db
-    .deleteFrom('identity_documents')
-    .where('source_record_pk', 'in', (eb) =>
-      eb
-        .selectFrom('source_records')
-        .select('id')
-        .where(
-          sql<boolean>`(source_id, source_record_id) IN (SELECT * FROM unnest(${intArray(rows.map((r) => r.sourceId))}, ${textArray(rows.map((r) => r.sourceRecordId))}))`,
-        ),
-    )
-    .execute();
+  await sql`DELETE FROM identity_documents d
+    USING source_records r, unnest(${sourceIds}, ${recordIds}) AS k(source_id, source_record_id)
+    WHERE d.source_record_pk = r.id AND r.source_id = k.source_id AND r.source_record_id = k.source_record_id`.execute(
+    db,
+  );
   const docs = rows.flatMap((r) => [
     ...(r.identity.aNumber
       ? [
