@@ -231,19 +231,10 @@ export interface IdentityRow {
   countryOfCitizenship: string | null;
 }
 
-/**
- * Records whose document number equals `doc`, or whose words start with every word of `words`.
- * Word-prefix matching runs on the normalized search_text column.
- */
-export async function searchIdentities(
-  db: Q,
-  query: { doc?: { aNumber: string | null; passport: string }; words?: string[] },
-  maxRows: number,
-): Promise<IdentityRow[]> {
-  let q = db
+function identityQuery(db: Q) {
+  return db
     .selectFrom('record_identities as ri')
     .innerJoin('source_systems as s', 's.id', 'ri.source_id')
-    .innerJoin('people as p', 'p.id', 'ri.person_id')
     .select([
       'ri.person_id',
       's.code',
@@ -254,7 +245,44 @@ export async function searchIdentities(
       'ri.family_name',
       'ri.date_of_birth',
       'ri.country_of_citizenship',
-    ])
+    ]);
+}
+
+function toIdentityRow(r: {
+  person_id: string | null;
+  code: string;
+  source_record_id: string;
+  record_type: string;
+  given_name: string | null;
+  middle_name: string | null;
+  family_name: string | null;
+  date_of_birth: string | null;
+  country_of_citizenship: string | null;
+}): IdentityRow {
+  return {
+    personId: r.person_id ?? '',
+    sourceCode: r.code,
+    sourceRecordId: r.source_record_id,
+    recordType: r.record_type,
+    givenName: r.given_name,
+    middleName: r.middle_name,
+    familyName: r.family_name,
+    dateOfBirth: r.date_of_birth,
+    countryOfCitizenship: r.country_of_citizenship,
+  };
+}
+
+/**
+ * Records whose document number equals `doc`, or whose words start with every word of `words`.
+ * Word-prefix matching runs on the normalized search_text column.
+ */
+export async function searchIdentities(
+  db: Q,
+  query: { doc?: { aNumber: string | null; passport: string }; words?: string[] },
+  maxRows: number,
+): Promise<IdentityRow[]> {
+  let q = identityQuery(db)
+    .innerJoin('people as p', 'p.id', 'ri.person_id')
     .where('p.merged_into', 'is', null);
   const doc = query.doc;
   if (doc) {
@@ -270,17 +298,7 @@ export async function searchIdentities(
     q = q.where(sql<boolean>`(' ' || ri.search_text) LIKE ${`% ${escaped}%`}`);
   }
   const rows = await q.orderBy('ri.person_id').limit(maxRows).execute();
-  return rows.map((r) => ({
-    personId: r.person_id ?? '',
-    sourceCode: r.code,
-    sourceRecordId: r.source_record_id,
-    recordType: r.record_type,
-    givenName: r.given_name,
-    middleName: r.middle_name,
-    familyName: r.family_name,
-    dateOfBirth: r.date_of_birth,
-    countryOfCitizenship: r.country_of_citizenship,
-  }));
+  return rows.map(toIdentityRow);
 }
 
 export async function personExists(db: Q, personId: string): Promise<boolean> {
@@ -289,35 +307,12 @@ export async function personExists(db: Q, personId: string): Promise<boolean> {
 }
 
 export async function identitiesOfPerson(db: Q, personId: string): Promise<IdentityRow[]> {
-  const rows = await db
-    .selectFrom('record_identities as ri')
-    .innerJoin('source_systems as s', 's.id', 'ri.source_id')
-    .select([
-      'ri.person_id',
-      's.code',
-      'ri.source_record_id',
-      'ri.record_type',
-      'ri.given_name',
-      'ri.middle_name',
-      'ri.family_name',
-      'ri.date_of_birth',
-      'ri.country_of_citizenship',
-    ])
+  const rows = await identityQuery(db)
     .where('ri.person_id', '=', personId)
     .orderBy('s.code')
     .orderBy('ri.source_record_id')
     .execute();
-  return rows.map((r) => ({
-    personId: r.person_id ?? '',
-    sourceCode: r.code,
-    sourceRecordId: r.source_record_id,
-    recordType: r.record_type,
-    givenName: r.given_name,
-    middleName: r.middle_name,
-    familyName: r.family_name,
-    dateOfBirth: r.date_of_birth,
-    countryOfCitizenship: r.country_of_citizenship,
-  }));
+  return rows.map(toIdentityRow);
 }
 
 export interface PersonRecordRow {
