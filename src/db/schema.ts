@@ -151,6 +151,8 @@ export interface ApplicationsTable extends ProjectionColumns {
 }
 
 export interface DeparturesTable extends ProjectionColumns {
+  received_at: DefaultTimestamp;
+  resolved_at: Timestamp | null;
   departed_on: DateOnly;
   port_of_departure: string | null;
   carrier: string | null;
@@ -198,7 +200,78 @@ export interface AuditLogTable {
   entry_hash: string;
 }
 
+export interface SourceTokensTable {
+  id: Int8Id;
+  source_id: number;
+  token_hash: string;
+  label: string;
+  created_at: DefaultTimestamp;
+  revoked_at: Timestamp | null;
+}
+
+export interface IdempotencyKeysTable {
+  scope: string;
+  key: string;
+  request_hash: string;
+  status_code: number;
+  response: JSONColumnType<Record<string, unknown>>;
+  created_at: DefaultTimestamp;
+}
+
+export interface MatchReviewsTable {
+  id: Int8Id;
+  source_id: number;
+  source_record_id: string;
+  source_record_pk: Int8;
+  reason: string;
+  candidates: JSONColumnType<unknown[]>;
+  status: Generated<'pending' | 'linked' | 'new_person' | 'dismissed'>;
+  decided_person_id: Int8 | null;
+  decided_by: string | null;
+  decided_at: Timestamp | null;
+  created_at: DefaultTimestamp;
+}
+
+export interface VoluntaryDeparturesTable {
+  id: Int8Id;
+  person_id: Int8;
+  granted_on: DateOnly;
+  depart_by: DateOnly;
+  granted_by: string;
+  complied_on: DateOnly | null;
+  departure_record_pk: Int8 | null;
+  created_at: DefaultTimestamp;
+}
+
+export interface OverstayDeterminationsTable {
+  admission_id: Int8;
+  person_id: Int8 | null;
+  outcome:
+    | 'not_yet_due'
+    | 'departed_on_time'
+    | 'out_of_country_overstay'
+    | 'suspected_in_country_overstay'
+    | 'not_determinable'
+    | 'data_error';
+  rule: string;
+  reason: string;
+  authorized_until: DateOnly | null;
+  departed_on: DateOnly | null;
+  days_over: number | null;
+  fiscal_year: number | null;
+  class_of_admission: string;
+  country_of_citizenship: string | null;
+  details: JSONColumnType<Record<string, unknown>>;
+  as_of: DateOnly;
+  determined_at: DefaultTimestamp;
+}
+
 export interface DB {
+  source_tokens: SourceTokensTable;
+  idempotency_keys: IdempotencyKeysTable;
+  match_reviews: MatchReviewsTable;
+  voluntary_departures: VoluntaryDeparturesTable;
+  overstay_determinations: OverstayDeterminationsTable;
   app_meta: AppMetaTable;
   source_systems: SourceSystemsTable;
   ingest_jobs: IngestJobsTable;

@@ -218,7 +218,7 @@ export interface Projected {
   sourceId: number;
   sourceRecordId: string;
   sourceRecordPk: string;
-  personId: string;
+  personId: string | null;
   record: ValidRecord;
 }
 

@@ -10,7 +10,14 @@ import {
   type Candidate,
   type Identity,
 } from './identity.rules.js';
-import { aNumbersOf, createPeople, findCandidates, saveLinks, type LinkedRecord } from './people.store.js';
+import {
+  aNumbersOf,
+  createPeople,
+  findCandidates,
+  openReviews,
+  saveLinks,
+  type LinkedRecord,
+} from './people.store.js';
 
 export interface IncomingRecord {
   sourceId: number;
@@ -19,6 +26,13 @@ export interface IncomingRecord {
   sourceRecordPk: string;
   record: ValidRecord;
 }
+
+export interface LinkOptions {
+  /** What to do with a record no rule links: make a new person (file ingest) or send it to review (departures). */
+  unmatched: 'new_person' | 'review';
+}
+
+export type LinkOutcome = { personId: string; rule: string } | { personId: null; rule: 'review' };
 
 export function identityOf(record: ValidRecord): Identity {
   const d = record.data;
@@ -41,7 +55,8 @@ export function identityOf(record: ValidRecord): Identity {
 export async function linkRecords(
   tx: Transaction<DB>,
   incoming: IncomingRecord[],
-): Promise<Map<string, string>> {
+  options: LinkOptions = { unmatched: 'new_person' },
+): Promise<Map<string, LinkOutcome>> {
   const identities = incoming.map((r) => identityOf(r.record));
   const candidates = await findCandidates(tx, {
     aNumbers: [...new Set(identities.flatMap((i) => (i.aNumber ? [i.aNumber] : [])))],
@@ -80,6 +95,7 @@ export async function linkRecords(
     evidence: Record<string, unknown>;
   }[] = [];
   const pendingNew: number[] = [];
+  const reviews: { index: number; reason: string; candidates: { personId: string; record: string }[] }[] = [];
   const provisional = new Map<number, string>(); // batch index → provisional id for new people
   for (const [i, identity] of identities.entries()) {
     const rec = incoming[i];
@@ -90,6 +106,18 @@ export async function linkRecords(
     );
     const decision = decideLink(identity, found, aNumbers);
     let personId = decision.personId;
+    if (personId === null && options.unmatched === 'review') {
+      // Never guess: the record waits, linked to nobody, for a person to decide.
+      reviews.push({
+        index: i,
+        reason: found.length
+          ? 'candidates share a key but none meets a linking rule'
+          : 'no existing person shares an A-number, passport, or name and birth date',
+        candidates: found.map((c) => ({ personId: c.personId, record: c.recordKey })),
+      });
+      decisions.push({ ...decision, personId: null });
+      continue;
+    }
     if (personId === null) {
       personId = `new:${i}`;
       pendingNew.push(i);
@@ -120,8 +148,8 @@ export async function linkRecords(
   const linked: LinkedRecord[] = incoming.map((rec, i) => {
     const decision = decisions[i];
     const identity = identities[i];
-    if (!decision?.personId || !identity) throw new Error('linking lost a record');
-    const personId = realId.get(decision.personId) ?? decision.personId;
+    if (!decision || !identity) throw new Error('linking lost a record');
+    const personId = decision.personId === null ? null : (realId.get(decision.personId) ?? decision.personId);
     return {
       sourceId: rec.sourceId,
       sourceRecordId: rec.sourceRecordId,
@@ -138,7 +166,29 @@ export async function linkRecords(
     };
   });
   await saveLinks(tx, linked);
-  return new Map(linked.map((l) => [l.sourceRecordPk, l.personId]));
+  await openReviews(
+    tx,
+    reviews.flatMap((r) => {
+      const rec = incoming[r.index];
+      return rec
+        ? [
+            {
+              sourceId: rec.sourceId,
+              sourceRecordId: rec.sourceRecordId,
+              sourceRecordPk: rec.sourceRecordPk,
+              reason: r.reason,
+              candidates: r.candidates,
+            },
+          ]
+        : [];
+    }),
+  );
+  return new Map(
+    linked.map((l) => [
+      l.sourceRecordPk,
+      l.personId === null ? { personId: null, rule: 'review' } : { personId: l.personId, rule: l.rule },
+    ]),
+  );
 }
 
 function keysOf(i: Identity): string[] {

@@ -102,7 +102,8 @@ export interface LinkedRecord {
   sourceRecordId: string;
   sourceRecordPk: string;
   recordType: string;
-  personId: string;
+  /** Null while the record waits in the review queue. */
+  personId: string | null;
   identity: Identity;
   nameKey: string | null;
   searchText: string;
@@ -126,19 +127,22 @@ export async function saveLinks(db: Q, rows: LinkedRecord[]): Promise<void> {
     WHERE l.unlinked_at IS NULL AND l.source_id = k.source_id AND l.source_record_id = k.source_record_id`.execute(
     db,
   );
-  await db
-    .insertInto('person_links')
-    .values(
-      rows.map((r) => ({
-        person_id: r.personId,
-        source_id: r.sourceId,
-        source_record_id: r.sourceRecordId,
-        source_record_pk: r.sourceRecordPk,
-        rule: r.rule,
-        evidence: JSON.stringify(r.evidence),
-      })),
-    )
-    .execute();
+  const linkedRows = rows.flatMap((r) => (r.personId === null ? [] : [{ ...r, personId: r.personId }]));
+  if (linkedRows.length) {
+    await db
+      .insertInto('person_links')
+      .values(
+        linkedRows.map((r) => ({
+          person_id: r.personId,
+          source_id: r.sourceId,
+          source_record_id: r.sourceRecordId,
+          source_record_pk: r.sourceRecordPk,
+          rule: r.rule,
+          evidence: JSON.stringify(r.evidence),
+        })),
+      )
+      .execute();
+  }
   await db
     .insertInto('record_identities')
     .values(
@@ -186,7 +190,7 @@ export async function saveLinks(db: Q, rows: LinkedRecord[]): Promise<void> {
     WHERE d.source_record_pk = r.id AND r.source_id = k.source_id AND r.source_record_id = k.source_record_id`.execute(
     db,
   );
-  const docs = rows.flatMap((r) => [
+  const docs = linkedRows.flatMap((r) => [
     ...(r.identity.aNumber
       ? [
           {
@@ -387,4 +391,41 @@ export async function documentsOfPerson(db: Q, personId: string): Promise<Docume
     sourceCode: r.code,
     sourceRecordId: r.source_record_id,
   }));
+}
+
+export interface ReviewInput {
+  sourceId: number;
+  sourceRecordId: string;
+  sourceRecordPk: string;
+  reason: string;
+  candidates: unknown[];
+}
+
+/** Opens a review for each record (one open review per record: a newer version replaces it). */
+export async function openReviews(db: Q, rows: ReviewInput[]): Promise<void> {
+  if (!rows.length) {
+    return;
+  }
+  await db
+    .insertInto('match_reviews')
+    .values(
+      rows.map((r) => ({
+        source_id: r.sourceId,
+        source_record_id: r.sourceRecordId,
+        source_record_pk: r.sourceRecordPk,
+        reason: r.reason,
+        candidates: JSON.stringify(r.candidates),
+      })),
+    )
+    .onConflict((oc) =>
+      oc
+        .columns(['source_id', 'source_record_id'])
+        .where('status', '=', 'pending')
+        .doUpdateSet((eb) => ({
+          source_record_pk: eb.ref('excluded.source_record_pk'),
+          reason: eb.ref('excluded.reason'),
+          candidates: eb.ref('excluded.candidates'),
+        })),
+    )
+    .execute();
 }
