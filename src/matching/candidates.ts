@@ -1,0 +1,94 @@
+import type { BlockIndex } from './block-index.js';
+import type { PairComparator } from './compare.rules.js';
+import type { RecordStore } from './record-store.js';
+import { grow } from './typed-arrays.js';
+
+/** Compared pairs in growable parallel typed arrays (record indices, vector, crossed names). */
+export class PairBuffer {
+  a = new Int32Array(4096);
+  b = new Int32Array(4096);
+  pattern = new Float64Array(4096);
+  swapped = new Uint8Array(4096);
+  weight = new Float32Array(0);
+  count = 0;
+
+  push(a: number, b: number, pattern: number, swapped: boolean): void {
+    if (this.count === this.a.length) this.grow();
+    const k = this.count++;
+    this.a[k] = a;
+    this.b[k] = b;
+    this.pattern[k] = pattern;
+    this.swapped[k] = swapped ? 1 : 0;
+  }
+
+  private grow(): void {
+    const n = this.a.length * 2;
+    this.a = grow(this.a, n);
+    this.b = grow(this.b, n);
+    this.pattern = grow(this.pattern, n);
+    this.swapped = grow(this.swapped, n);
+  }
+}
+
+/**
+ * Compares every candidate pair once: for each record, the older records sharing one of its
+ * usable blocks (a stamp array skips a pair met through a second block). When `link` is set only
+ * pairs from different sides are compared. `from`/`to` select a range of records (for workers).
+ */
+export function compareCandidates(
+  store: RecordStore,
+  index: BlockIndex,
+  comparator: PairComparator,
+  link: boolean,
+  out: PairBuffer,
+  from = 0,
+  to = store.size,
+  onProgress?: (done: number) => void,
+): PairBuffer {
+  const stamp = new Int32Array(store.size).fill(-1);
+  const side = store.side;
+  const { entryStart, entrySlot, entryNext, entryRecord } = index;
+  for (let i = from; i < to; i++) {
+    const si = side[i]!;
+    for (let e = entryStart[i]!; e < entryStart[i + 1]!; e++) {
+      if (!index.usable(entrySlot[e]!)) continue;
+      for (let k = entryNext[e]!; k >= 0; k = entryNext[k]!) {
+        const j = entryRecord[k]!;
+        if (stamp[j] === i) continue;
+        stamp[j] = i;
+        if (link && side[j] === si) continue;
+        const pattern = comparator.compare(j, i);
+        out.push(j, i, pattern, comparator.swapped);
+      }
+    }
+    if (onProgress && (i & 0xffff) === 0) onProgress(i);
+  }
+  return out;
+}
+
+/** Random pairs (across sides when linking), for the u probabilities of EM's start. */
+export function randomPairPatterns(
+  store: RecordStore,
+  comparator: PairComparator,
+  link: boolean,
+  count: number,
+  seed = 1,
+): number[] {
+  let s = seed >>> 0 || 1;
+  const next = (n: number) => {
+    s ^= s << 13;
+    s ^= s >>> 17;
+    s ^= s << 5;
+    return (s >>> 0) % n;
+  };
+  const n = store.size;
+  const out: number[] = [];
+  if (n < 2) return out;
+  for (let tries = 0; out.length < count && tries < count * 20; tries++) {
+    const i = next(n);
+    const j = next(n);
+    if (i === j || (link && store.side[i] === store.side[j])) continue;
+    out.push(comparator.compare(i, j));
+  }
+  return out;
+}

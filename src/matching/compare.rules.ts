@@ -1,0 +1,302 @@
+import { MISSING, POW, type FieldSpec } from './fields.rules.js';
+import { jaroWinkler, withinOneEdit } from './jaro-winkler.js';
+import type { RecordStore } from './record-store.js';
+
+// Level indices, matching LEVELS in fields.rules.ts.
+const EXACT = 0;
+const G_JW92 = 1;
+const G_JW85 = 2;
+const G_PHONETIC = 3;
+const G_DIFFERENT = 4;
+const F_SUBSET = 1;
+const F_JW92 = 2;
+const F_JW85 = 3;
+const F_PHONETIC = 4;
+const F_DIFFERENT = 5;
+
+/**
+ * Level of two first given names (normalized words), from exact to different. `joinedA/B` are
+ * all given words run together, so "Xiao Ming" meets "Xiaoming" as exact.
+ */
+export function givenLevel(
+  a: string,
+  b: string,
+  joinedA: string,
+  joinedB: string,
+  phonA: number,
+  phonB: number,
+): number {
+  if (a === '' || b === '') return MISSING;
+  if (a === b || joinedA === joinedB) return EXACT;
+  const jw = jaroWinkler(a, b);
+  if (jw >= 0.92) return G_JW92;
+  if (jw >= 0.85) return G_JW85;
+  return phonA === phonB ? G_PHONETIC : G_DIFFERENT;
+}
+
+function wordsLevel(a: string, b: string): number {
+  if (a === b) return EXACT;
+  const jw = jaroWinkler(a, b);
+  return jw >= 0.92 ? F_JW92 : jw >= 0.85 ? F_JW85 : F_DIFFERENT;
+}
+
+/**
+ * Level of two family names (normalized, words separated by spaces). One record keeping only one
+ * of two surnames ("garcia lopez" / "garcia") is its own level; two double surnames are compared
+ * word by word, so "garcia lopez" / "garcia perez" (cousins, not a typo) is different.
+ */
+export function familyLevel(a: string, b: string, phonA: number, phonB: number): number {
+  if (a === '' || b === '') return MISSING;
+  if (a === b) return EXACT;
+  const spacedA = a.includes(' ');
+  const spacedB = b.includes(' ');
+  if (spacedA || spacedB) {
+    const wa = a.split(' ');
+    const wb = b.split(' ');
+    if (wa.join('') === wb.join('')) return EXACT;
+    const [short, long] = wa.length <= wb.length ? [wa, wb] : [wb, wa];
+    if (short.every((w) => long.includes(w))) return F_SUBSET;
+    if (wa.length === wb.length) {
+      let worst = EXACT;
+      for (let k = 0; k < wa.length; k++) worst = Math.max(worst, wordsLevel(wa[k]!, wb[k]!));
+      if (worst < F_DIFFERENT) return worst;
+      return phonA === phonB ? F_PHONETIC : F_DIFFERENT;
+    }
+  }
+  const jw = jaroWinkler(a, b);
+  if (jw >= 0.92) return F_JW92;
+  if (jw >= 0.85) return F_JW85;
+  return phonA === phonB ? F_PHONETIC : F_DIFFERENT;
+}
+
+/** Level of the given words after the first (middle names): exact, initial, similar, different. */
+export function middleLevel(a: string, b: string): number {
+  if (a === '' || b === '') return MISSING;
+  if (a === b) return EXACT;
+  if ((a.length === 1 && b.startsWith(a)) || (b.length === 1 && a.startsWith(b))) return 1;
+  if (jaroWinkler(a, b) >= 0.88) return 2;
+  const wa = a.split(' ');
+  const wb = b.split(' ');
+  const [short, long] = wa.length <= wb.length ? [wa, wb] : [wb, wa];
+  return short.every((w) => long.includes(w)) ? 2 : 3;
+}
+
+const dayNumber = (d: number): number =>
+  Math.floor(d / 10000) * 365.25 + ((Math.floor(d / 100) % 100) - 1) * 30.44 + (d % 100);
+
+/**
+ * Level of two dates of birth as YYYYMMDD integers (0 = missing): exact, day and month swapped,
+ * one recorded as 1 January of the right year (year-only), one digit slipped (or two adjacent
+ * digits transposed), within a year, different.
+ */
+export function dateLevel(a: number, b: number): number {
+  if (a === 0 || b === 0) return MISSING;
+  if (a === b) return EXACT;
+  const ya = Math.floor(a / 10000);
+  const yb = Math.floor(b / 10000);
+  const ma = Math.floor(a / 100) % 100;
+  const mb = Math.floor(b / 100) % 100;
+  const da = a % 100;
+  const db = b % 100;
+  if (ya === yb && ma === db && da === mb) return 1;
+  if (ya === yb && ((ma === 1 && da === 1) || (mb === 1 && db === 1))) return 2;
+  let diffs = 0;
+  let first = -1;
+  let x = a;
+  let y = b;
+  const da8: number[] = [];
+  const db8: number[] = [];
+  for (let k = 0; k < 8; k++) {
+    const cx = x % 10;
+    const cy = y % 10;
+    da8.push(cx);
+    db8.push(cy);
+    if (cx !== cy) {
+      if (diffs === 0) first = k;
+      diffs++;
+    }
+    x = Math.floor(x / 10);
+    y = Math.floor(y / 10);
+  }
+  if (diffs === 1) return 3;
+  if (diffs === 2 && first < 7 && da8[first] === db8[first + 1] && da8[first + 1] === db8[first]) return 3;
+  return Math.abs(dayNumber(a) - dayNumber(b)) <= 366 ? 4 : 5;
+}
+
+/** Passport and id numbers: exact, one edit apart (or O/0, I/1 read wrongly), different. */
+export function documentLevel(a: string, b: string): number {
+  if (a === '' || b === '') return MISSING;
+  if (a === b) return EXACT;
+  if (withinOneEdit(a, b)) return 1;
+  return foldLookalikes(a) === foldLookalikes(b) ? 1 : 2;
+}
+
+function foldLookalikes(s: string): string {
+  return s.replace(/O/g, '0').replace(/[IL]/g, '1');
+}
+
+/** Free text: exact, Jaro–Winkler ≥ 0.92, ≥ 0.85, ≥ 0.70, different. */
+export function textLevel(a: string, b: string): number {
+  if (a === '' || b === '') return MISSING;
+  if (a === b) return EXACT;
+  const jw = jaroWinkler(a, b);
+  return jw >= 0.92 ? 1 : jw >= 0.85 ? 2 : jw >= 0.7 ? 3 : 4;
+}
+
+function sum2(a: number, b: number): number {
+  return (a === MISSING ? 3 : a) + (b === MISSING ? 3 : b);
+}
+
+/**
+ * Compares two records of a store field by field, producing the packed comparison vector. Given
+ * and family names are also compared crossed (given against family); the crossed reading wins
+ * when it agrees better, and `swapped` says so.
+ */
+export class PairComparator {
+  /** Whether the last compare() read the names crossed. */
+  swapped = false;
+
+  constructor(
+    private readonly store: RecordStore,
+    readonly fields: readonly FieldSpec[],
+  ) {}
+
+  private namesStraight(i: number, j: number): [number, number] {
+    const s = this.store;
+    const gi = s.given[i]!;
+    const gj = s.given[j]!;
+    const fi = s.family[i]!;
+    const fj = s.family[j]!;
+    const g =
+      gi < 0 || gj < 0
+        ? MISSING
+        : gi === gj || s.givenJoined[i] === s.givenJoined[j]
+          ? EXACT
+          : givenLevel(
+              s.name(gi),
+              s.name(gj),
+              s.name(s.givenJoined[i]!),
+              s.name(s.givenJoined[j]!),
+              s.namePhonetic[gi]!,
+              s.namePhonetic[gj]!,
+            );
+    const f =
+      fi < 0 || fj < 0
+        ? MISSING
+        : fi === fj || s.familyJoined[i] === s.familyJoined[j]
+          ? EXACT
+          : familyLevel(s.name(fi), s.name(fj), s.namePhonetic[fi]!, s.namePhonetic[fj]!);
+    return [g, f];
+  }
+
+  private namesCrossed(i: number, j: number): [number, number] {
+    const s = this.store;
+    const gi = s.name(s.given[i]!);
+    const fj = s.name(s.family[j]!);
+    const g = givenLevel(
+      gi,
+      fj,
+      gi,
+      fj.replaceAll(' ', ''),
+      s.namePhonetic[s.given[i]!]!,
+      s.namePhonetic[s.family[j]!]!,
+    );
+    const givenJ = s.middle[j]! >= 0 ? `${s.name(s.given[j]!)} ${s.name(s.middle[j]!)}` : s.name(s.given[j]!);
+    const f = familyLevel(s.name(s.family[i]!), givenJ, s.namePhonetic[s.family[i]!]!, -1);
+    return [g, f];
+  }
+
+  /** The packed comparison vector of records i and j. */
+  compare(i: number, j: number): number {
+    const s = this.store;
+    let pattern = 0;
+    let [g, f] = this.namesStraight(i, j);
+    this.swapped = false;
+    if (
+      (g !== EXACT || f !== EXACT) &&
+      s.given[i]! >= 0 &&
+      s.given[j]! >= 0 &&
+      s.family[i]! >= 0 &&
+      s.family[j]! >= 0
+    ) {
+      const [gx, fx] = this.namesCrossed(i, j);
+      if (sum2(gx, fx) < sum2(g, f)) {
+        g = gx;
+        f = fx;
+        this.swapped = true;
+      }
+    }
+    const fields = this.fields;
+    for (let k = 0; k < fields.length; k++) {
+      const spec = fields[k]!;
+      let level: number;
+      switch (spec.kind) {
+        case 'given':
+          level = g;
+          break;
+        case 'family':
+          level = f;
+          break;
+        case 'middle':
+          level = this.swapped ? MISSING : middleLevel(s.name(s.middle[i]!), s.name(s.middle[j]!));
+          break;
+        case 'date':
+          level = dateLevel(s.dob[i]!, s.dob[j]!);
+          break;
+        case 'category':
+          level = this.category(spec, i, j);
+          break;
+        case 'document': {
+          const a = s.passport[i]!;
+          const b = s.passport[j]!;
+          level =
+            a < 0 || b < 0
+              ? MISSING
+              : a === b
+                ? EXACT
+                : documentLevel(s.documents.values[a]!, s.documents.values[b]!);
+          break;
+        }
+        case 'anumber': {
+          const a = s.aNumber[i]!;
+          const b = s.aNumber[j]!;
+          level = a === 0 || b === 0 ? MISSING : a === b ? EXACT : 1;
+          break;
+        }
+        case 'id':
+        case 'text': {
+          const col = s.extras[spec.extra!]!;
+          const a = col[i]!;
+          const b = col[j]!;
+          if (a < 0 || b < 0) level = MISSING;
+          else if (a === b) level = EXACT;
+          else {
+            const values = s.extraValues[spec.extra!]!.values;
+            level =
+              spec.kind === 'id' ? documentLevel(values[a]!, values[b]!) : textLevel(values[a]!, values[b]!);
+          }
+          break;
+        }
+      }
+      pattern += level * POW[k]!;
+    }
+    return pattern;
+  }
+
+  private category(spec: FieldSpec, i: number, j: number): number {
+    const s = this.store;
+    let a: number;
+    let b: number;
+    if (spec.extra !== undefined) {
+      a = s.extras[spec.extra]![i]!;
+      b = s.extras[spec.extra]![j]!;
+    } else if (spec.name === 'sex') {
+      a = s.sex[i]! - 1;
+      b = s.sex[j]! - 1;
+    } else {
+      a = s.country[i]!;
+      b = s.country[j]!;
+    }
+    return a < 0 || b < 0 ? MISSING : a === b ? EXACT : 1;
+  }
+}

@@ -1,0 +1,219 @@
+import { grow } from './typed-arrays.js';
+import { phoneticKey, phoneticWord } from './phonetic.rules.js';
+import {
+  normalizeDocument,
+  normalizeSex,
+  normalizeText,
+  parseANumber,
+  parseDate,
+  tokens,
+} from './normalize.rules.js';
+
+/** One person record as the engine sees it (raw text; the store normalizes it). */
+export interface MatchRecord {
+  /** Unique within its side. */
+  id: string;
+  /** Which input it came from (0 or 1); when linking two inputs only pairs across sides count. */
+  side?: number;
+  givenName?: string | null;
+  middleName?: string | null;
+  familyName?: string | null;
+  /** YYYY-MM-DD, YYYYMMDD or YYYY. */
+  dateOfBirth?: string | null;
+  sex?: string | null;
+  country?: string | null;
+  passportNumber?: string | null;
+  aNumber?: string | null;
+  /** Further comparison fields by name (FEBRL's soc_sec_id, postcode, suburb...). */
+  extra?: Readonly<Record<string, string | null | undefined>>;
+}
+
+/** Strings interned to dense integer ids, with a use count per id (for term frequencies). */
+export class Dictionary {
+  private readonly ids = new Map<string, number>();
+  readonly values: string[] = [];
+  counts = new Int32Array(256);
+
+  /** The id of s, adding it when new; counts one use when `count` is true. */
+  intern(s: string, count = true): number {
+    let id = this.ids.get(s);
+    if (id === undefined) {
+      id = this.values.length;
+      this.ids.set(s, id);
+      this.values.push(s);
+      if (id >= this.counts.length) {
+        const grown = new Int32Array(this.counts.length * 2);
+        grown.set(this.counts);
+        this.counts = grown;
+      }
+    }
+    if (count) this.counts[id]!++;
+    return id;
+  }
+
+  /** The id of s, or -1 when s was never interned. */
+  find(s: string): number {
+    return this.ids.get(s) ?? -1;
+  }
+
+  get size(): number {
+    return this.values.length;
+  }
+}
+
+/** Surname particles skipped when picking a family name's main word for blocking. */
+const PARTICLES = new Set([
+  'de',
+  'da',
+  'del',
+  'della',
+  'di',
+  'do',
+  'dos',
+  'das',
+  'la',
+  'le',
+  'van',
+  'von',
+  'der',
+  'den',
+  'al',
+  'el',
+  'bin',
+  'ben',
+  'ibn',
+  'abu',
+  'mc',
+  'mac',
+  'st',
+]);
+
+const INT_COLUMNS = [
+  'given',
+  'givenJoined',
+  'middle',
+  'family',
+  'familyJoined',
+  'familyMain',
+  'familyLast',
+  'dob',
+  'country',
+  'passport',
+  'aNumber',
+] as const;
+
+/**
+ * Records in columns of integer codes: names and other text interned to ids, dates as YYYYMMDD,
+ * A-numbers as numbers. Comparison and blocking read only these columns. Missing values are -1
+ * (ids) or 0 (dates, sex, A-numbers).
+ */
+export class RecordStore {
+  size = 0;
+  readonly ids: string[] = [];
+  side = new Uint8Array(1024);
+  /** First given name word (the middle name's words follow it when merged). */
+  given = new Int32Array(1024);
+  /** All given and middle words run together ("Xiao Ming" and "Xiaoming" agree). */
+  givenJoined = new Int32Array(1024);
+  /** Given and middle words after the first. */
+  middle = new Int32Array(1024);
+  family = new Int32Array(1024);
+  familyJoined = new Int32Array(1024);
+  /** First family word that is not a particle, and the last word (-1 when it is the same). */
+  familyMain = new Int32Array(1024);
+  familyLast = new Int32Array(1024);
+  dob = new Int32Array(1024);
+  sex = new Uint8Array(1024);
+  country = new Int32Array(1024);
+  passport = new Int32Array(1024);
+  aNumber = new Int32Array(1024);
+  extras: Int32Array[];
+
+  /** All name text (given, middle, family, their words), shared so crossed comparisons work. */
+  readonly names = new Dictionary();
+  /** Phonetic key id per name id. */
+  namePhonetic = new Int32Array(1024);
+  readonly phonetics = new Dictionary();
+  /** Uses of each name id as a first given name and as a full family name (term frequencies). */
+  givenCount = new Int32Array(1024);
+  familyCount = new Int32Array(1024);
+  readonly dobCount = new Map<number, number>();
+  readonly countries = new Dictionary();
+  readonly documents = new Dictionary();
+  readonly extraValues: Dictionary[];
+
+  /** @param extraNames the extra comparison columns, in field order. */
+  constructor(readonly extraNames: readonly string[] = []) {
+    this.extras = extraNames.map(() => new Int32Array(1024));
+    this.extraValues = extraNames.map(() => new Dictionary());
+  }
+
+  private nameId(s: string): number {
+    if (s === '') return -1;
+    const id = this.names.intern(s, false);
+    if (id >= this.namePhonetic.length) {
+      this.namePhonetic = grow(this.namePhonetic, id + 1);
+      this.givenCount = grow(this.givenCount, id + 1);
+      this.familyCount = grow(this.familyCount, id + 1);
+    }
+    if (id === this.names.size - 1) {
+      this.namePhonetic[id] = this.phonetics.intern(
+        s.includes(' ') ? phoneticKey(s) : phoneticWord(s),
+        false,
+      );
+    }
+    return id;
+  }
+
+  private ensure(n: number): void {
+    if (n <= this.given.length) return;
+    for (const column of INT_COLUMNS) this[column] = grow(this[column], n);
+    this.side = grow(this.side, n);
+    this.sex = grow(this.sex, n);
+    this.extras = this.extras.map((e) => grow(e, n));
+  }
+
+  /** Normalizes and appends one record; returns its index. Unparseable dates count as missing. */
+  add(r: MatchRecord): number {
+    const i = this.size;
+    this.ensure(i + 1);
+    this.ids.push(r.id);
+    this.side[i] = r.side ?? 0;
+    const given = [...tokens(normalizeText(r.givenName)), ...tokens(normalizeText(r.middleName))];
+    const g = this.nameId(given[0] ?? '');
+    this.given[i] = g;
+    this.givenJoined[i] = given.length > 1 ? this.nameId(given.join('')) : g;
+    this.middle[i] = this.nameId(given.slice(1).join(' '));
+    if (g >= 0) this.givenCount[g]!++;
+    const fam = tokens(normalizeText(r.familyName));
+    const f = this.nameId(fam.join(' '));
+    this.family[i] = f;
+    this.familyJoined[i] = fam.length > 1 ? this.nameId(fam.join('')) : f;
+    const main = fam.find((w) => !PARTICLES.has(w)) ?? fam[0] ?? '';
+    const last = fam.length > 1 ? fam[fam.length - 1]! : '';
+    this.familyMain[i] = this.nameId(main);
+    this.familyLast[i] = last === main ? -1 : this.nameId(last);
+    if (f >= 0) this.familyCount[f]!++;
+    const dob = parseDate(r.dateOfBirth);
+    this.dob[i] = dob > 0 ? dob : 0;
+    if (dob > 0) this.dobCount.set(dob, (this.dobCount.get(dob) ?? 0) + 1);
+    const sex = normalizeSex(r.sex);
+    this.sex[i] = sex === 'M' ? 1 : sex === 'F' ? 2 : sex === 'X' ? 3 : 0;
+    const country = (r.country ?? '').trim().toUpperCase();
+    this.country[i] = country === '' ? -1 : this.countries.intern(country);
+    const passport = normalizeDocument(r.passportNumber);
+    this.passport[i] = passport === '' ? -1 : this.documents.intern(passport);
+    this.aNumber[i] = parseANumber(r.aNumber);
+    for (let e = 0; e < this.extraNames.length; e++) {
+      const v = normalizeText(r.extra?.[this.extraNames[e]!]);
+      this.extras[e]![i] = v === '' ? -1 : this.extraValues[e]!.intern(v);
+    }
+    this.size = i + 1;
+    return i;
+  }
+
+  /** The name text of a name id ('' for -1). */
+  name(id: number): string {
+    return id < 0 ? '' : this.names.values[id]!;
+  }
+}
