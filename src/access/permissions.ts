@@ -9,6 +9,10 @@ export const Permission = {
   IngestRun: 'ingest.run',
   AuditView: 'audit.view',
   AccountsManage: 'accounts.manage',
+  DepartureRecord: 'departure.record',
+  DepartureFeed: 'departure.feed',
+  ReviewView: 'review.view',
+  VoluntaryDepartureGrant: 'voluntary_departure.grant',
 } as const;
 export type Permission = (typeof Permission)[keyof typeof Permission];
 
@@ -26,9 +30,30 @@ const GRANTS: Record<Role, readonly Permission[]> = {
     P.IngestRun,
     P.AuditView,
     P.AccountsManage,
+    P.DepartureRecord,
+    P.DepartureFeed,
+    P.ReviewView,
+    P.VoluntaryDepartureGrant,
   ],
-  supervisor: [P.PersonSearch, P.PersonView, P.IngestView, P.IngestQuarantineView],
-  officer: [P.PersonSearch, P.PersonView, P.IngestView, P.IngestQuarantineView],
+  supervisor: [
+    P.PersonSearch,
+    P.PersonView,
+    P.IngestView,
+    P.IngestQuarantineView,
+    P.DepartureRecord,
+    P.DepartureFeed,
+    P.ReviewView,
+    P.VoluntaryDepartureGrant,
+  ],
+  officer: [
+    P.PersonSearch,
+    P.PersonView,
+    P.IngestView,
+    P.IngestQuarantineView,
+    P.DepartureRecord,
+    P.DepartureFeed,
+    P.ReviewView,
+  ],
   analyst: [P.IngestView],
   auditor: [P.IngestView, P.AuditView],
 };

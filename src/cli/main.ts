@@ -157,6 +157,25 @@ program
   });
 
 program
+  .command('sources:token')
+  .description(
+    'Create an API token for a source system (e.g. exit manifests posting to /api/departures); shown once',
+  )
+  .requiredOption('--source <code>', 'source system code, e.g. EXIT')
+  .option('--label <text>', 'what the token is for', 'api')
+  .action(async (opts: { source: string; label: string }) => {
+    const database = await openAndMigrate(config());
+    try {
+      const { createSourceToken } = await import('../departures/index.js');
+      log(
+        `Token for ${opts.source.toUpperCase()} (shown once): ${await createSourceToken(database.db, opts.source.toUpperCase(), opts.label)}`,
+      );
+    } finally {
+      await database.close();
+    }
+  });
+
+program
   .command('accounts:create')
   .description('Create an account; prints a one-time password')
   .requiredOption('--username <name>', 'sign-in name')

@@ -17,6 +17,7 @@ import {
 import { resolveSession } from '../access/index.js';
 import { sessionRoutes } from '../access/session.routes.js';
 import { auditRoutes } from '../audit/audit.routes.js';
+import { departuresRoutes } from '../departures/departures.routes.js';
 import { ingestRoutes } from '../ingest/ingest.routes.js';
 import { peopleRoutes } from '../people/people.routes.js';
 import { AppError, csrfFailed } from '../shared/errors.js';
@@ -55,7 +56,10 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
         version: '0.1.0',
       },
       components: {
-        securitySchemes: { session: { type: 'apiKey', in: 'cookie', name: SESSION_COOKIE } },
+        securitySchemes: {
+          session: { type: 'apiKey', in: 'cookie', name: SESSION_COOKIE },
+          sourceToken: { type: 'http', scheme: 'bearer' },
+        },
       },
       security: [{ session: [] }],
     },
@@ -123,6 +127,7 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   await app.register(peopleRoutes(deps));
   await app.register(ingestRoutes(deps));
   await app.register(auditRoutes(deps));
+  await app.register(departuresRoutes(deps));
 
   const webDist = opts.webDist ?? WEB_DIST;
   const indexHtml = path.join(webDist, 'index.html');

@@ -24,6 +24,8 @@ export const ERROR_IDS = {
   purpose_required: 'Viewing a person requires a declared purpose (case number or reason).',
   not_found: 'No such record, or you may not see it.',
   password_rejected: 'The new password does not meet the rules.',
+  invalid_token: 'The bearer token is missing, unknown or revoked.',
+  idempotency_conflict: 'This Idempotency-Key was used before with a different body.',
   rate_limited: 'Too many requests; try again shortly.',
   internal_error: 'Something failed on the server; the request id lets an administrator find it.',
 } as const;
@@ -41,3 +43,5 @@ export const accountLocked = make(423, 'account_locked');
 export const csrfFailed = make(403, 'csrf_failed');
 export const forbidden = make(403, 'forbidden');
 export const notFound = make(404, 'not_found');
+export const invalidToken = make(401, 'invalid_token');
+export const idempotencyConflict = make(422, 'idempotency_conflict');
