@@ -1,10 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FastifyInstance } from 'fastify';
-import {
-  createSourceToken,
-  grantVoluntaryDeparture,
-  voluntaryDeparturesOf,
-} from '../src/departures/index.js';
+import { createSourceToken, grantVoluntaryDeparture } from '../src/departures/index.js';
+import { voluntaryDeparturesOf } from '../src/lifecycle/index.js';
 import { ingestFile } from '../src/ingest/index.js';
 import { buildTestApp, createTestAccount, signInAs } from './support/app.js';
 import { admissionsCsv, buildAdmissionRow, tempDir, writeFile } from './support/factories.js';
@@ -71,7 +68,7 @@ describe.each(ENGINES)('departures API on %s', (engine) => {
       results: [{ status: 'linked', personId, rule: 'same_passport' }],
     });
     const grants = await voluntaryDeparturesOf(d.db, personId);
-    expect(grants[0]?.complied_on).toBe('2025-08-20');
+    expect(grants[0]?.compliedOn).toBe('2025-08-20');
     const dep = await d.db
       .selectFrom('departures')
       .select(['person_id', 'resolved_at'])

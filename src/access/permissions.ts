@@ -9,6 +9,7 @@ export const Permission = {
   IngestRun: 'ingest.run',
   AuditView: 'audit.view',
   AccountsManage: 'accounts.manage',
+  ReportView: 'report.view',
   DepartureRecord: 'departure.record',
   DepartureFeed: 'departure.feed',
   ReviewView: 'review.view',
@@ -23,6 +24,7 @@ const P = Permission;
  */
 const GRANTS: Record<Role, readonly Permission[]> = {
   admin: [
+    P.ReportView,
     P.PersonSearch,
     P.PersonView,
     P.IngestView,
@@ -36,6 +38,7 @@ const GRANTS: Record<Role, readonly Permission[]> = {
     P.VoluntaryDepartureGrant,
   ],
   supervisor: [
+    P.ReportView,
     P.PersonSearch,
     P.PersonView,
     P.IngestView,
@@ -46,6 +49,7 @@ const GRANTS: Record<Role, readonly Permission[]> = {
     P.VoluntaryDepartureGrant,
   ],
   officer: [
+    P.ReportView,
     P.PersonSearch,
     P.PersonView,
     P.IngestView,
@@ -54,8 +58,8 @@ const GRANTS: Record<Role, readonly Permission[]> = {
     P.DepartureFeed,
     P.ReviewView,
   ],
-  analyst: [P.IngestView],
-  auditor: [P.IngestView, P.AuditView],
+  analyst: [P.ReportView, P.IngestView],
+  auditor: [P.ReportView, P.IngestView, P.AuditView],
 };
 
 export function can(role: Role, permission: Permission): boolean {

@@ -156,6 +156,32 @@ program
     log(`ground truth (for tests and benchmarks only): ${result.truthPath}`);
   });
 
+const overstays = program
+  .command('overstays')
+  .description('Overstay determinations (DHS Entry/Exit Overstay Report method)');
+overstays
+  .command('recompute')
+  .description('Recompute every admission’s overstay determination as of a date (default today)')
+  .option('--as-of <date>', 'YYYY-MM-DD', new Date().toISOString().slice(0, 10))
+  .action(async (opts: { asOf: string }) => {
+    if (!/^\d{4}-\d{2}-\d{2}$/.test(opts.asOf)) {
+      throw new InvalidArgumentError('--as-of must be YYYY-MM-DD');
+    }
+    const database = await openAndMigrate(config());
+    try {
+      const { recomputeAllOverstays } = await import('../lifecycle/index.js');
+      const started = performance.now();
+      const r = await recomputeAllOverstays(database.db, opts.asOf, (people, n) => {
+        process.stderr.write(`  ${people} people, ${n} determinations\r`);
+      });
+      log(
+        `\nRecomputed ${r.determinations} determinations for ${r.people} people as of ${opts.asOf} in ${((performance.now() - started) / 1000).toFixed(1)} s.`,
+      );
+    } finally {
+      await database.close();
+    }
+  });
+
 program
   .command('sources:token')
   .description(

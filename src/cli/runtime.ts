@@ -10,6 +10,7 @@ import {
   markInterruptedJobs,
   type IngestSummary,
 } from '../ingest/index.js';
+import { refreshOverstays } from '../lifecycle/index.js';
 
 /** Opens the configured database (PostgreSQL when DATABASE_URL is set, else PGlite) and migrates it. */
 export async function openAndMigrate(
@@ -69,6 +70,13 @@ export async function ingestWithProgress(
       filePath,
       format: opts.format,
       startedBy: opts.startedBy ?? 'cli',
+      // Overstay determinations of the people a batch touched change in the same transaction.
+      onLinked: (tx, linked) =>
+        refreshOverstays(
+          tx,
+          linked.flatMap((l) => (l.personId ? [l.personId] : [])),
+          new Date().toISOString().slice(0, 10),
+        ).then(() => undefined),
       onProgress: (counts, fileSize) => {
         bar?.update(Math.min(counts.bytesRead, fileSize), { rows: counts.rowsRead });
         const decile = fileSize ? Math.floor((counts.bytesRead / fileSize) * 10) : 10;

@@ -3,6 +3,7 @@ import { EventEmitter } from 'node:events';
 import type { Kysely } from 'kysely';
 import type { DB } from '../db/schema.js';
 import { canonicalJson } from '../audit/index.js';
+import { refreshOverstays } from '../lifecycle/index.js';
 import {
   createJob,
   findSource,
@@ -112,6 +113,11 @@ const afterLinking: LinkedHook = async (tx, linked) => {
       : [],
   );
   await markVoluntaryDepartureCompliance(tx, departures);
+  await refreshOverstays(
+    tx,
+    linked.flatMap((l) => (l.personId ? [l.personId] : [])),
+    new Date().toISOString().slice(0, 10),
+  );
   await markResolved(
     tx,
     departures.map((d) => d.sourceRecordPk),

@@ -104,12 +104,3 @@ export async function grantVoluntaryDeparture(
     .executeTakeFirstOrThrow();
   return r.id;
 }
-
-export async function voluntaryDeparturesOf(db: Q, personId: string) {
-  return db
-    .selectFrom('voluntary_departures')
-    .select(['id', 'granted_on', 'depart_by', 'granted_by', 'complied_on'])
-    .where('person_id', '=', personId)
-    .orderBy('granted_on')
-    .execute();
-}

@@ -5,4 +5,4 @@ export {
   type DepartureEvent,
   type DepartureResponse,
 } from './departures.service.js';
-export { grantVoluntaryDeparture, voluntaryDeparturesOf } from './departures.store.js';
+export { grantVoluntaryDeparture } from './departures.store.js';

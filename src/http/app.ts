@@ -18,6 +18,7 @@ import { resolveSession } from '../access/index.js';
 import { sessionRoutes } from '../access/session.routes.js';
 import { auditRoutes } from '../audit/audit.routes.js';
 import { departuresRoutes } from '../departures/departures.routes.js';
+import { reportsRoutes } from '../lifecycle/reports.routes.js';
 import { ingestRoutes } from '../ingest/ingest.routes.js';
 import { peopleRoutes } from '../people/people.routes.js';
 import { AppError, csrfFailed } from '../shared/errors.js';
@@ -128,6 +129,7 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   await app.register(ingestRoutes(deps));
   await app.register(auditRoutes(deps));
   await app.register(departuresRoutes(deps));
+  await app.register(reportsRoutes(deps));
 
   const webDist = opts.webDist ?? WEB_DIST;
   const indexHtml = path.join(webDist, 'index.html');

@@ -1,16 +1,36 @@
-import type { Kysely, Transaction } from 'kysely';
+import { sql, type Kysely, type Transaction } from 'kysely';
 import type { DB } from '../db/schema.js';
+import type { OverstayDetermination } from './overstay.rules.js';
 import type { PersonFacts } from './timeline.rules.js';
 
 type Q = Kysely<DB> | Transaction<DB>;
 
 /** The admissions, applications and departures currently linked to a person. */
 export async function loadPersonFacts(db: Q, personId: string): Promise<PersonFacts> {
+  const { facts } = await loadFactsForPeople(db, [personId]);
+  return facts.get(personId) ?? { admissions: [], applications: [], departures: [] };
+}
+
+export interface PeopleFacts {
+  facts: Map<string, PersonFacts>;
+  /** admissions.id by the admission's source record pk (determinations are keyed by admission). */
+  admissionIds: Map<string, string>;
+}
+
+/** Facts for many people in three queries (batch recompute, ingest batches). */
+export async function loadFactsForPeople(db: Q, personIds: string[]): Promise<PeopleFacts> {
+  const facts = new Map<string, PersonFacts>();
+  const admissionIds = new Map<string, string>();
+  if (!personIds.length) {
+    return { facts, admissionIds };
+  }
   const [admissions, applications, departures] = await Promise.all([
     db
       .selectFrom('admissions as a')
       .innerJoin('source_systems as s', 's.id', 'a.source_id')
       .select([
+        'a.id',
+        'a.person_id',
         's.code',
         'a.source_record_id',
         'a.source_record_pk',
@@ -21,13 +41,14 @@ export async function loadPersonFacts(db: Q, personId: string): Promise<PersonFa
         'a.admit_until',
         'a.duration_of_status',
       ])
-      .where('a.person_id', '=', personId)
+      .where('a.person_id', 'in', personIds)
       .orderBy('a.admitted_on')
       .execute(),
     db
       .selectFrom('applications as a')
       .innerJoin('source_systems as s', 's.id', 'a.source_id')
       .select([
+        'a.person_id',
         's.code',
         'a.source_record_id',
         'a.source_record_pk',
@@ -39,13 +60,14 @@ export async function loadPersonFacts(db: Q, personId: string): Promise<PersonFa
         'a.requested_class',
         'a.approved_until',
       ])
-      .where('a.person_id', '=', personId)
+      .where('a.person_id', 'in', personIds)
       .orderBy('a.filed_on')
       .execute(),
     db
       .selectFrom('departures as d')
       .innerJoin('source_systems as s', 's.id', 'd.source_id')
       .select([
+        'd.person_id',
         's.code',
         'd.source_record_id',
         'd.source_record_pk',
@@ -55,7 +77,7 @@ export async function loadPersonFacts(db: Q, personId: string): Promise<PersonFa
         'd.manifest_ref',
         'd.self_reported',
       ])
-      .where('d.person_id', '=', personId)
+      .where('d.person_id', 'in', personIds)
       .orderBy('d.departed_on')
       .execute(),
   ]);
@@ -64,8 +86,18 @@ export async function loadPersonFacts(db: Q, personId: string): Promise<PersonFa
     sourceRecordId: r.source_record_id,
     recordPk: r.source_record_pk,
   });
-  return {
-    admissions: admissions.map((r) => ({
+  const of = (personId: string | null) => {
+    const key = personId ?? '';
+    let f = facts.get(key);
+    if (!f) {
+      f = { admissions: [], applications: [], departures: [] };
+      facts.set(key, f);
+    }
+    return f;
+  };
+  for (const r of admissions) {
+    admissionIds.set(r.source_record_pk, r.id);
+    of(r.person_id).admissions.push({
       ref: ref(r),
       admissionNumber: r.admission_number,
       classOfAdmission: r.class_of_admission,
@@ -73,8 +105,10 @@ export async function loadPersonFacts(db: Q, personId: string): Promise<PersonFa
       admittedOn: r.admitted_on,
       admitUntil: r.admit_until,
       durationOfStatus: r.duration_of_status,
-    })),
-    applications: applications.map((r) => ({
+    });
+  }
+  for (const r of applications) {
+    of(r.person_id).applications.push({
       ref: ref(r),
       receiptNumber: r.receipt_number,
       kind: r.kind,
@@ -83,14 +117,157 @@ export async function loadPersonFacts(db: Q, personId: string): Promise<PersonFa
       outcome: r.outcome,
       requestedClass: r.requested_class,
       approvedUntil: r.approved_until,
-    })),
-    departures: departures.map((r) => ({
+    });
+  }
+  for (const r of departures) {
+    of(r.person_id).departures.push({
       ref: ref(r),
       departedOn: r.departed_on,
       portOfDeparture: r.port_of_departure,
       carrier: r.carrier,
       manifestRef: r.manifest_ref,
       selfReported: r.self_reported,
+    });
+  }
+  return { facts, admissionIds };
+}
+
+/** The most common country of citizenship on each person's records (for the report's grouping). */
+export async function countriesOf(db: Q, personIds: string[]): Promise<Map<string, string>> {
+  const map = new Map<string, string>();
+  if (!personIds.length) {
+    return map;
+  }
+  const rows = await db
+    .selectFrom('record_identities')
+    .select(['person_id', 'country_of_citizenship', (eb) => eb.fn.countAll<string>().as('n')])
+    .where('person_id', 'in', personIds)
+    .where('country_of_citizenship', 'is not', null)
+    .groupBy(['person_id', 'country_of_citizenship'])
+    .orderBy('person_id')
+    .orderBy('n', 'desc')
+    .orderBy('country_of_citizenship')
+    .execute();
+  for (const r of rows) {
+    if (r.person_id && r.country_of_citizenship && !map.has(r.person_id)) {
+      map.set(r.person_id, r.country_of_citizenship);
+    }
+  }
+  return map;
+}
+
+export interface DeterminationRow {
+  admissionId: string;
+  personId: string;
+  determination: OverstayDetermination;
+  country: string | null;
+  asOf: string;
+}
+
+export async function saveDeterminations(db: Q, rows: DeterminationRow[]): Promise<void> {
+  if (!rows.length) {
+    return;
+  }
+  await db
+    .insertInto('overstay_determinations')
+    .values(
+      rows.map((r) => ({
+        admission_id: r.admissionId,
+        person_id: r.personId,
+        outcome: r.determination.outcome,
+        rule: r.determination.rule,
+        reason: r.determination.reason,
+        authorized_until: r.determination.authorizedUntil,
+        departed_on: r.determination.departedOn,
+        days_over: r.determination.daysOver,
+        fiscal_year: r.determination.expectedDepartureFiscalYear,
+        class_of_admission: r.determination.classOfAdmission,
+        country_of_citizenship: r.country,
+        details: JSON.stringify({
+          admission: r.determination.admission,
+          departure: r.determination.departure,
+          applications: r.determination.applications,
+          dataErrors: r.determination.dataErrors,
+        }),
+        as_of: r.asOf,
+      })),
+    )
+    .onConflict((oc) =>
+      oc.column('admission_id').doUpdateSet((eb) => ({
+        person_id: eb.ref('excluded.person_id'),
+        outcome: eb.ref('excluded.outcome'),
+        rule: eb.ref('excluded.rule'),
+        reason: eb.ref('excluded.reason'),
+        authorized_until: eb.ref('excluded.authorized_until'),
+        departed_on: eb.ref('excluded.departed_on'),
+        days_over: eb.ref('excluded.days_over'),
+        fiscal_year: eb.ref('excluded.fiscal_year'),
+        class_of_admission: eb.ref('excluded.class_of_admission'),
+        country_of_citizenship: eb.ref('excluded.country_of_citizenship'),
+        details: eb.ref('excluded.details'),
+        as_of: eb.ref('excluded.as_of'),
+        determined_at: sql<Date>`now()`,
+      })),
+    )
+    .execute();
+}
+
+/** People ids in order, a page at a time, for the batch recompute. */
+export async function personIdsAfter(db: Q, afterId: string, limit: number): Promise<string[]> {
+  const rows = await db
+    .selectFrom('admissions')
+    .select('person_id')
+    .distinct()
+    .where('person_id', 'is not', null)
+    .where('person_id', '>', afterId)
+    .orderBy('person_id')
+    .limit(limit)
+    .execute();
+  return rows.flatMap((r) => (r.person_id ? [r.person_id] : []));
+}
+
+/** Counts by (fiscal year, class, country, outcome) for the report; the rules suppress small cells. */
+export async function determinationCounts(db: Q) {
+  const rows = await db
+    .selectFrom('overstay_determinations')
+    .select([
+      'fiscal_year',
+      'class_of_admission',
+      'country_of_citizenship',
+      'outcome',
+      (eb) => eb.fn.countAll<string>().as('n'),
+    ])
+    .groupBy(['fiscal_year', 'class_of_admission', 'country_of_citizenship', 'outcome'])
+    .execute();
+  const meta = await db
+    .selectFrom('overstay_determinations')
+    .select([(eb) => eb.fn.max('as_of').as('as_of'), (eb) => eb.fn.countAll<string>().as('n')])
+    .executeTakeFirstOrThrow();
+  return {
+    rows: rows.map((r) => ({
+      fiscalYear: r.fiscal_year,
+      classOfAdmission: r.class_of_admission,
+      countryOfCitizenship: r.country_of_citizenship,
+      outcome: r.outcome,
+      count: Number(r.n),
     })),
+    asOf: meta.as_of as string | null,
+    total: Number(meta.n),
   };
+}
+
+/** Voluntary departure grants of a person, with compliance (8 CFR 1240.26). */
+export async function voluntaryDeparturesOf(db: Q, personId: string) {
+  const rows = await db
+    .selectFrom('voluntary_departures')
+    .select(['granted_on', 'depart_by', 'granted_by', 'complied_on'])
+    .where('person_id', '=', personId)
+    .orderBy('granted_on')
+    .execute();
+  return rows.map((r) => ({
+    grantedOn: r.granted_on,
+    departBy: r.depart_by,
+    grantedBy: r.granted_by,
+    compliedOn: r.complied_on,
+  }));
 }

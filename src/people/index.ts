@@ -1,4 +1,10 @@
-export { linkRecords, identityOf, type IncomingRecord, type LinkOptions, type LinkOutcome } from './linking.service.js';
+export {
+  linkRecords,
+  identityOf,
+  type IncomingRecord,
+  type LinkOptions,
+  type LinkOutcome,
+} from './linking.service.js';
 export { normalizeName, nameKey } from './identity.rules.js';
 export {
   searchPeople,

@@ -2,6 +2,7 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { actorOf, requestContext, type AppDeps } from '../http/context.js';
 import { ErrorBody, errorResponses } from '../http/error-schema.js';
+import { OVERSTAY_OUTCOMES } from '../lifecycle/index.js';
 import { personTimeline, searchPeople, viewPerson } from './people.service.js';
 
 const PersonId = z.object({ id: z.string().regex(/^\d{1,18}$/, 'must be a person id (digits)') });
@@ -107,6 +108,37 @@ const TimelineBody = z.object({
     }),
   ),
   dataIssues: z.array(z.object({ rule: z.string(), message: z.string(), sourceRecords: z.array(SourceRef) })),
+  overstays: z
+    .array(
+      z.object({
+        admission: SourceRef,
+        outcome: z.enum(OVERSTAY_OUTCOMES),
+        rule: z.string(),
+        reason: z.string(),
+        authorizedUntil: z.string().nullable(),
+        departure: SourceRef.nullable(),
+        departedOn: z.string().nullable(),
+        daysOver: z.number().nullable(),
+        applications: z.array(SourceRef),
+        dataErrors: z.array(
+          z.object({ rule: z.string(), message: z.string(), sourceRecords: z.array(SourceRef) }),
+        ),
+        classOfAdmission: z.string(),
+        admittedOn: z.string(),
+        expectedDepartureFiscalYear: z.number().nullable(),
+      }),
+    )
+    .describe(
+      'One overstay determination per admission (DHS Entry/Exit Overstay Report method), with its rule and records',
+    ),
+  voluntaryDepartures: z.array(
+    z.object({
+      grantedOn: z.string(),
+      departBy: z.string(),
+      grantedBy: z.string(),
+      compliedOn: z.string().nullable(),
+    }),
+  ),
   audit: z.object({ seq: z.string() }),
 });
 

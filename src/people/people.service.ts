@@ -2,7 +2,14 @@ import type { Kysely } from 'kysely';
 import type { DB, Role } from '../db/schema.js';
 import { can, Permission, type RequestContext } from '../access/index.js';
 import { appendAudit } from '../audit/index.js';
-import { buildTimeline, loadPersonFacts, type Timeline } from '../lifecycle/index.js';
+import {
+  buildTimeline,
+  determineOverstays,
+  loadPersonFacts,
+  voluntaryDeparturesOf,
+  type OverstayDetermination,
+  type Timeline,
+} from '../lifecycle/index.js';
 import { forbidden, invalid, notFound, purposeRequired } from '../shared/errors.js';
 import { normalizeName } from './identity.rules.js';
 import { displayName, mostCommon, parseSearchQuery, purposeProblem, type Purpose } from './people.rules.js';
@@ -219,6 +226,11 @@ export async function viewPerson(
   };
 }
 
+export interface PersonTimeline extends Timeline {
+  overstays: OverstayDetermination[];
+  voluntaryDepartures: Awaited<ReturnType<typeof voluntaryDeparturesOf>>;
+}
+
 export async function personTimeline(
   db: Kysely<DB>,
   actor: Actor,
@@ -226,7 +238,7 @@ export async function personTimeline(
   purpose: { kind?: string; text?: string },
   ctx: RequestContext,
   asOf: string,
-): Promise<{ timeline: Timeline; auditSeq: string }> {
+): Promise<{ timeline: PersonTimeline; auditSeq: string }> {
   const { value, auditSeq } = await auditedPersonRead(
     db,
     actor,
@@ -234,7 +246,17 @@ export async function personTimeline(
     purpose,
     ctx,
     'person.timeline',
-    (tx) => loadPersonFacts(tx, personId),
+    async (tx) => ({
+      facts: await loadPersonFacts(tx, personId),
+      voluntaryDepartures: await voluntaryDeparturesOf(tx, personId),
+    }),
   );
-  return { timeline: buildTimeline(value, asOf), auditSeq };
+  return {
+    timeline: {
+      ...buildTimeline(value.facts, asOf),
+      overstays: determineOverstays(value.facts, asOf),
+      voluntaryDepartures: value.voluntaryDepartures,
+    },
+    auditSeq,
+  };
 }
