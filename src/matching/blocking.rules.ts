@@ -1,3 +1,4 @@
+import { dateLevel } from './compare.rules.js';
 import type { FieldSpec } from './fields.rules.js';
 import type { RecordStore } from './record-store.js';
 
@@ -15,6 +16,8 @@ export interface BlockingRule {
   maxBlock: number;
   /** Appends this record's keys for the rule to `out`. */
   keys(store: RecordStore, i: number, out: number[]): void;
+  /** When set, a pair met in this rule's blocks is compared only if this holds. */
+  pairFilter?: (store: RecordStore, i: number, j: number) => boolean;
 }
 
 function mixIn(h: number, v: number): number {
@@ -48,16 +51,30 @@ function familyPhonetics(s: RecordStore, i: number): number[] {
   return out;
 }
 
-/** Given and family name sounds, order-free (survives swapped names and a dropped surname). */
+/**
+ * Given and family name sounds, order-free (survives swapped names and a dropped surname),
+ * with a part of the date of birth: the year (survives a day/month swap and year-only dates), or
+ * the month and day (survives a slip in the year), or nothing.
+ */
 const namePair =
-  (salt: number, withYear: boolean): BlockingRule['keys'] =>
+  (salt: number, datePart: (dob: number) => number): BlockingRule['keys'] =>
   (s, i, out) => {
     const g = phon(s, s.given[i]!);
     if (g < 0) return;
-    const year = withYear ? Math.floor(s.dob[i]! / 10000) : 0;
-    if (withYear && year === 0) return;
-    for (const f of familyPhonetics(s, i)) out.push(hashKey(salt, Math.min(g, f), Math.max(g, f), year));
+    const dob = s.dob[i]!;
+    const part = datePart(dob);
+    if (part < 0) return;
+    for (const f of familyPhonetics(s, i)) out.push(hashKey(salt, Math.min(g, f), Math.max(g, f), part));
   };
+/**
+ * Same-name pairs are many (common names) and, when their birth dates differ beyond a recording
+ * slip, nearly all two people (a parent and a child, namesakes): name blocks compare a pair only
+ * when its dates could be one date written differently (exact, day and month swapped, year-only,
+ * one digit) or one is missing.
+ */
+const sameDate = (s: RecordStore, i: number, j: number): boolean => dateLevel(s.dob[i]!, s.dob[j]!) <= 3;
+const birthYear = (dob: number) => (dob === 0 ? -1 : Math.floor(dob / 10000));
+const monthDay = (dob: number) => (dob === 0 ? -1 : dob % 10000);
 
 /** Date of birth with the sound of any one name word (survives a typo in the other name). */
 const dobName: BlockingRule['keys'] = (s, i, out) => {
@@ -71,14 +88,30 @@ const dobName: BlockingRule['keys'] = (s, i, out) => {
 /** The default rules for person records; `fields` adds one rule per identifying extra column. */
 export function defaultBlockingRules(fields: readonly FieldSpec[], store: RecordStore): BlockingRule[] {
   const rules: BlockingRule[] = [
-    { name: 'given+family sound', maxBlock: 400, keys: namePair(1, false) },
-    { name: 'given+family sound+birth year', maxBlock: 400, keys: namePair(2, true) },
-    { name: 'date of birth+name sound', maxBlock: 400, keys: dobName },
     {
-      name: 'passport number',
+      name: 'given+family sound, a date of birth missing',
+      maxBlock: 400,
+      keys: namePair(1, () => 0),
+      pairFilter: (s, i, j) => s.dob[i] === 0 || s.dob[j] === 0,
+    },
+    {
+      name: 'given+family sound+birth year',
+      maxBlock: 200,
+      keys: namePair(2, birthYear),
+      pairFilter: sameDate,
+    },
+    {
+      name: 'given+family sound+birth month and day',
+      maxBlock: 200,
+      keys: namePair(6, monthDay),
+      pairFilter: sameDate,
+    },
+    { name: 'date of birth+name sound', maxBlock: 200, keys: dobName },
+    {
+      name: 'passport number (either half)',
       maxBlock: 50,
       keys: (s, i, out) => {
-        if (s.passport[i]! >= 0) out.push(hashKey(4, s.passport[i]!));
+        if (s.passport[i]! >= 0) halves(s.documents.values[s.passport[i]!]!, 4, out);
       },
     },
     {
@@ -96,13 +129,28 @@ export function defaultBlockingRules(fields: readonly FieldSpec[], store: Record
     if (dict.size < store.size * 0.3) continue;
     const e = f.extra;
     rules.push({
-      name: f.name,
+      name: `${f.name} (either half)`,
       maxBlock: 50,
       keys: (s, i, out) => {
         const v = s.extras[e]![i]!;
-        if (v >= 0) out.push(hashKey(16 + e, v));
+        if (v >= 0) halves(s.extraValues[e]!.values[v]!, 16 + e, out);
       },
     });
   }
   return rules;
+}
+
+/**
+ * Keys for the first and the second half of an identifying number: one mistyped or transposed
+ * digit leaves one half intact, so the pair still meets. (An exact key would miss it.)
+ */
+function halves(value: string, salt: number, out: number[]): void {
+  const mid = Math.ceil(value.length / 2);
+  out.push(hashKey(salt, textHash(value.slice(0, mid)), 1), hashKey(salt, textHash(value.slice(mid)), 2));
+}
+
+function textHash(s: string): number {
+  let h = 0x811c9dc5;
+  for (let k = 0; k < s.length; k++) h = Math.imul(h ^ s.charCodeAt(k), 0x01000193);
+  return h;
 }

@@ -10,6 +10,7 @@ export class PairBuffer {
   pattern = new Float64Array(4096);
   swapped = new Uint8Array(4096);
   weight = new Float32Array(0);
+  guarded = new Uint8Array(0);
   count = 0;
 
   push(a: number, b: number, pattern: number, swapped: boolean): void {
@@ -51,10 +52,13 @@ export function compareCandidates(
   for (let i = from; i < to; i++) {
     const si = side[i]!;
     for (let e = entryStart[i]!; e < entryStart[i + 1]!; e++) {
-      if (!index.usable(entrySlot[e]!)) continue;
+      const slot = entrySlot[e]!;
+      if (!index.usable(slot)) continue;
+      const filter = index.rules[index.slotRule[slot]!]!.pairFilter;
       for (let k = entryNext[e]!; k >= 0; k = entryNext[k]!) {
         const j = entryRecord[k]!;
         if (stamp[j] === i) continue;
+        if (filter && !filter(store, i, j)) continue;
         stamp[j] = i;
         if (link && side[j] === si) continue;
         const pattern = comparator.compare(j, i);

@@ -14,6 +14,8 @@ export interface ScoredPairs {
   a: Int32Array;
   b: Int32Array;
   weight: Float32Array;
+  /** 1 where a guard held the pair (see guards.rules.ts): it vetoes merging, like cannotLink. */
+  guarded?: Uint8Array;
   count: number;
 }
 
@@ -95,6 +97,7 @@ function adjacency(
   n: number,
   pairs: ScoredPairs,
 ): { start: Int32Array; other: Int32Array; weight: Float32Array } {
+  const veto = pairs.guarded;
   const start = new Int32Array(n + 1);
   for (let p = 0; p < pairs.count; p++) {
     start[pairs.a[p]! + 1]!++;
@@ -107,7 +110,8 @@ function adjacency(
   for (let p = 0; p < pairs.count; p++) {
     const a = pairs.a[p]!;
     const b = pairs.b[p]!;
-    const w = pairs.weight[p]!;
+    // A guarded pair weighs as a veto in the cross-cluster check.
+    const w = veto?.[p] === 1 ? -Infinity : pairs.weight[p]!;
     other[fill[a]!] = b;
     weight[fill[a]!++] = w;
     other[fill[b]!] = a;

@@ -123,10 +123,15 @@ export function dateLevel(a: number, b: number): number {
   return Math.abs(dayNumber(a) - dayNumber(b)) <= 366 ? 4 : 5;
 }
 
-/** Passport and id numbers: exact, one edit apart (or O/0, I/1 read wrongly), different. */
-export function documentLevel(a: string, b: string): number {
+/**
+ * Passport and id numbers: exact, one edit apart (or O/0, I/1 read wrongly), different. For
+ * passports (`sequential` set) numbers that differ only in the last character count as different:
+ * families applying together get consecutive numbers, so twins would otherwise look like a typo.
+ */
+export function documentLevel(a: string, b: string, sequential = false): number {
   if (a === '' || b === '') return MISSING;
   if (a === b) return EXACT;
+  if (sequential && a.length === b.length && a.slice(0, -1) === b.slice(0, -1)) return 2;
   if (withinOneEdit(a, b)) return 1;
   return foldLookalikes(a) === foldLookalikes(b) ? 1 : 2;
 }
@@ -220,7 +225,8 @@ export class PairComparator {
       s.family[j]! >= 0
     ) {
       const [gx, fx] = this.namesCrossed(i, j);
-      if (sum2(gx, fx) < sum2(g, f)) {
+      // A swap makes both names agree; one name matching the other's opposite is a coincidence.
+      if (gx < G_DIFFERENT && fx < F_DIFFERENT && sum2(gx, fx) < sum2(g, f)) {
         g = gx;
         f = fx;
         this.swapped = true;
@@ -254,7 +260,7 @@ export class PairComparator {
               ? MISSING
               : a === b
                 ? EXACT
-                : documentLevel(s.documents.values[a]!, s.documents.values[b]!);
+                : documentLevel(s.documents.values[a]!, s.documents.values[b]!, true);
           break;
         }
         case 'anumber': {

@@ -1,15 +1,16 @@
 import { BlockIndex } from './block-index.js';
 import { defaultBlockingRules, type BlockingRule } from './blocking.rules.js';
-import { compareCandidates, PairBuffer, randomPairPatterns } from './candidates.js';
+import { compareCandidates, PairBuffer } from './candidates.js';
 import { clusterPairs, type ClusterResult, type ReviewPair } from './clustering.rules.js';
 import { PairComparator } from './compare.rules.js';
-import { defaultM, expectationMaximization, levelFrequencies, type LabelledPattern } from './em.rules.js';
+import { defaultM, expectationMaximization, type LabelledPattern } from './em.rules.js';
 import { LEVELS } from './fields.rules.js';
 import { modelFrom, specsOf, type MatchModel } from './model.rules.js';
 import { RecordStore, type MatchRecord } from './record-store.js';
 import { inferFields, type ExtraKind } from './schema.rules.js';
 import { PairScorer, probabilityOf, weightOf } from './score.rules.js';
 import { DEFAULT_THRESHOLDS, type Thresholds } from './thresholds.rules.js';
+import { estimateU } from './u-estimate.rules.js';
 
 export interface ResolveOptions {
   /** Extra comparison columns read from MatchRecord.extra, in order. */
@@ -21,7 +22,7 @@ export interface ResolveOptions {
   /** Confirmed decisions to anchor EM (comparison vectors with a known answer). */
   labels?: readonly LabelledPattern[];
   thresholds?: Partial<Thresholds>;
-  /** Random pairs sampled for EM's starting u probabilities (default 10,000). */
+  /** Random pairs sampled for EM's starting u probabilities (default 20,000). */
   randomPairs?: number;
   /** Blocking rules (default: defaultBlockingRules). */
   rules?: (fields: ReturnType<typeof inferFields>, store: RecordStore) => BlockingRule[];
@@ -93,8 +94,11 @@ export function resolveRecords(records: Iterable<MatchRecord>, opts: ResolveOpti
   lap('em');
   const scorer = new PairScorer(model, store);
   pairs.weight = new Float32Array(pairs.count);
+  pairs.guarded = new Uint8Array(pairs.count);
   for (let p = 0; p < pairs.count; p++) {
-    pairs.weight[p] = scorer.weight(pairs.pattern[p]!, pairs.b[p]!, pairs.swapped[p] === 1);
+    const pattern = pairs.pattern[p]!;
+    pairs.weight[p] = scorer.weight(pattern, pairs.b[p]!, pairs.swapped[p] === 1);
+    if (scorer.guard(pattern) !== null) pairs.guarded[p] = 1;
   }
   lap('score');
   const thresholds = { ...DEFAULT_THRESHOLDS, ...opts.thresholds };
@@ -167,18 +171,30 @@ function trainModel(
     counts.set(k, (counts.get(k) ?? 0) + 1);
   }
   const levelCounts = fields.map((f) => LEVELS[f.kind].length);
-  const random = randomPairPatterns(store, comparator, link, opts.randomPairs ?? 10_000);
+  const u = estimateU(store, fields, comparator, link, opts.randomPairs ?? 20_000);
   const patternCounts = [...counts.entries()];
   const result = expectationMaximization({
     levelCounts,
     patterns: patternCounts.map(([p]) => p),
     counts: patternCounts.map(([, c]) => c),
-    start: { m: levelCounts.map(defaultM), u: levelFrequencies(random, levelCounts), lambda: 0.1 },
+    start: { m: levelCounts.map(defaultM), u, lambda: 0.1 },
     labels: opts.labels ?? [],
   });
-  return modelFrom(fields, store.extraNames, result, patternCounts, {
-    iterations: result.iterations,
-    converged: result.converged,
-    labels: opts.labels?.length ?? 0,
-  });
+  return modelFrom(
+    fields,
+    store.extraNames,
+    result,
+    u,
+    { pairs: pairs.count, allPairs: allPairs(store, link), patternCounts },
+    { iterations: result.iterations, converged: result.converged, labels: opts.labels?.length ?? 0 },
+  );
+}
+
+/** The number of pairs a full comparison would make (across sides when linking). */
+function allPairs(store: RecordStore, link: boolean): number {
+  const n = store.size;
+  if (!link) return (n * (n - 1)) / 2;
+  let side1 = 0;
+  for (let i = 0; i < n; i++) side1 += store.side[i]!;
+  return (n - side1) * side1;
 }

@@ -11,3 +11,11 @@ export { probabilityOf, weightOf, PairScorer, type PairEvidence, type FieldEvide
 export { refineModel, type MatchModel, type FieldModel } from './model.rules.js';
 export { DEFAULT_THRESHOLDS, type Thresholds } from './thresholds.rules.js';
 export type { LabelledPattern } from './em.rules.js';
+export {
+  clusterPairs,
+  connectedComponents,
+  type ClusterResult,
+  type ReviewPair,
+  type ReviewReason,
+  type ScoredPairs,
+} from './clustering.rules.js';

@@ -13,8 +13,12 @@ export interface FieldModel {
   /** Index of the extra column in the record store (extra fields only). */
   extra?: number;
   levels: string[];
+  /** P(level | same person), estimated by EM on the compared pairs. */
   m: number[];
+  /** P(level | different people) over all pairs: random pairs and value counts. */
   u: number[];
+  /** P(level | different people) among the compared pairs, from EM (used to refine with labels). */
+  uCompared: number[];
   /** Bits of evidence per level; a missing value weighs 0. */
   weights: number[];
   /** Exact agreement is adjusted by how common the agreed value is. */
@@ -27,10 +31,12 @@ export interface MatchModel {
   fields: FieldModel[];
   /** Extra comparison columns the model expects, in store order. */
   extraColumns: string[];
-  /** Prior share of matches among the compared (blocked) pairs. */
+  /** Prior chance that two records picked at random are the same person. */
   lambda: number;
   /** log2(lambda / (1 - lambda)): the weight of a pair before any evidence. */
   priorWeight: number;
+  /** EM's share of matches among the compared pairs, their number, and the number of all pairs. */
+  compared: { lambda: number; pairs: number; allPairs: number };
   /** The comparison vectors EM was trained on, [pattern, count]; refinement reuses them. */
   patternCounts: [number, number][];
   em: { iterations: number; converged: boolean; labels: number };
@@ -56,14 +62,21 @@ function weightsOf(kind: FieldKind, m: readonly number[], u: readonly number[]):
   });
 }
 
-/** Builds a model from field specs and Fellegi–Sunter parameters. */
+/**
+ * Builds a model. `em` is EM's fit on the compared pairs (m, u among them, and their match
+ * share); `u` is over all pairs. Weights are log2(m / u): Bayes factors against a random pair,
+ * so blocking choices do not leak into them, and the prior is the expected number of matches
+ * over all pairs.
+ */
 export function modelFrom(
   specs: readonly FieldSpec[],
   extraColumns: readonly string[],
-  params: FsParameters,
-  patternCounts: [number, number][],
-  em: MatchModel['em'],
+  em: FsParameters,
+  u: readonly (readonly number[])[],
+  counts: { pairs: number; allPairs: number; patternCounts: [number, number][] },
+  info: MatchModel['em'],
 ): MatchModel {
+  const lambda = Math.min(0.5, Math.max(1e-12, (em.lambda * counts.pairs) / Math.max(1, counts.allPairs)));
   return {
     version: 1,
     fields: specs.map((s, f) => ({
@@ -71,16 +84,18 @@ export function modelFrom(
       kind: s.kind,
       ...(s.extra === undefined ? {} : { extra: s.extra }),
       levels: [...LEVELS[s.kind]],
-      m: params.m[f]!,
-      u: params.u[f]!,
-      weights: weightsOf(s.kind, params.m[f]!, params.u[f]!),
+      m: em.m[f]!,
+      u: [...u[f]!],
+      uCompared: em.u[f]!,
+      weights: weightsOf(s.kind, em.m[f]!, u[f]!),
       termFrequency: TERM_FREQUENCY_KINDS.has(s.kind),
     })),
     extraColumns: [...extraColumns],
-    lambda: params.lambda,
-    priorWeight: Math.log2(params.lambda / (1 - params.lambda)),
-    patternCounts,
-    em,
+    lambda,
+    priorWeight: Math.log2(lambda / (1 - lambda)),
+    compared: { lambda: em.lambda, pairs: counts.pairs, allPairs: counts.allPairs },
+    patternCounts: counts.patternCounts,
+    em: info,
   };
 }
 
@@ -107,13 +122,20 @@ export function refineModel(
     levelCounts: model.fields.map((f) => f.levels.length),
     patterns: model.patternCounts.map(([p]) => p),
     counts: model.patternCounts.map(([, c]) => c),
-    start: { m: model.fields.map((f) => f.m), u: model.fields.map((f) => f.u), lambda: model.lambda },
+    start: {
+      m: model.fields.map((f) => f.m),
+      u: model.fields.map((f) => f.uCompared),
+      lambda: model.compared.lambda,
+    },
     labels,
     labelWeight,
   });
-  return modelFrom(specsOf(model), model.extraColumns, result, model.patternCounts, {
-    iterations: result.iterations,
-    converged: result.converged,
-    labels: model.em.labels + labels.length,
-  });
+  return modelFrom(
+    specsOf(model),
+    model.extraColumns,
+    result,
+    model.fields.map((f) => f.u),
+    { pairs: model.compared.pairs, allPairs: model.compared.allPairs, patternCounts: model.patternCounts },
+    { iterations: result.iterations, converged: result.converged, labels: model.em.labels + labels.length },
+  );
 }

@@ -2,6 +2,8 @@ import { levelName, levelOf, MISSING, POW } from './fields.rules.js';
 import type { MatchModel } from './model.rules.js';
 import type { RecordStore } from './record-store.js';
 import { dateText } from './normalize.rules.js';
+import { valueAgreement } from './u-estimate.rules.js';
+import { guardOf, GUARD_WEIGHT, type Guard } from './guards.rules.js';
 
 /** One field's part of the evidence for a pair. */
 export interface FieldEvidence {
@@ -25,6 +27,8 @@ export interface PairEvidence {
   priorWeight: number;
   /** The given and family names agreed only when read crossed. */
   namesSwapped: boolean;
+  /** A rule that held the pair below the link threshold whatever its weight (see guards). */
+  guard?: Guard;
   fields: FieldEvidence[];
 }
 
@@ -58,6 +62,15 @@ export class PairScorer {
     });
   }
 
+  private readonly guards = new Map<number, Guard | null>();
+
+  /** The guard a vector falls under (cached per vector), or null. */
+  guard(pattern: number): Guard | null {
+    let g = this.guards.get(pattern);
+    if (g === undefined) this.guards.set(pattern, (g = guardOf(this.model, pattern)));
+    return g;
+  }
+
   /** Prior plus the level weights of a vector, without term-frequency adjustment. */
   baseWeight(pattern: number): number {
     let w = this.cache.get(pattern);
@@ -75,15 +88,7 @@ export class PairScorer {
   private stats(key: string, source: () => [ArrayLike<number>, number]): { sumSq: number; total: number } {
     const cached = this.sums.get(key);
     if (cached && this.store.size <= cached.n * 1.05) return cached;
-    const [counts, length] = source();
-    let total = 0;
-    let sq = 0;
-    for (let k = 0; k < length; k++) {
-      const c = counts[k]!;
-      total += c;
-      sq += c * c;
-    }
-    const s = { n: this.store.size, sumSq: total > 0 ? sq / (total * total) : 0, total };
+    const s = { n: this.store.size, ...valueAgreement(...source()) };
     this.sums.set(key, s);
     return s;
   }
@@ -115,12 +120,16 @@ export class PairScorer {
     return Math.max(-TF_CLAMP, Math.min(TF_CLAMP, adj));
   }
 
-  /** Total match weight of records i and j with comparison vector `pattern`. */
+  /**
+   * Total match weight of records i and j with comparison vector `pattern`: prior, field weights,
+   * term-frequency adjustments, then held at GUARD_WEIGHT when a guard applies.
+   */
   weight(pattern: number, j: number, swapped: boolean): number {
     let w = this.baseWeight(pattern);
     for (const t of this.tfFields) {
       if (Math.floor(pattern / POW[t.f]!) % 8 === 0) w += this.termFrequency(t.f, j, swapped);
     }
+    if (w > GUARD_WEIGHT && this.guard(pattern) !== null) return GUARD_WEIGHT;
     return w;
   }
 
@@ -139,12 +148,14 @@ export class PairScorer {
       return e;
     });
     const weight = this.weight(pattern, j, swapped);
+    const guard = this.guard(pattern);
     return {
       records: [this.store.ids[i]!, this.store.ids[j]!],
       probability: probabilityOf(weight),
       weight: round(weight),
       priorWeight: round(this.model.priorWeight),
       namesSwapped: swapped,
+      ...(guard === null ? {} : { guard }),
       fields,
     };
   }
