@@ -2,11 +2,14 @@ import { useCallback, useEffect, useMemo, useState } from 'react';
 import { api, setUnauthorizedHandler } from './api';
 import { Loading } from './components/ErrorAlert';
 import { Layout } from './components/Layout';
+import { DeparturesPage } from './pages/DeparturesPage';
 import { IngestJobPage } from './pages/IngestJobPage';
 import { IngestJobsPage } from './pages/IngestJobsPage';
 import { NotFoundPage } from './pages/NotFoundPage';
+import { OverstayReportPage } from './pages/OverstayReportPage';
 import { PasswordPage } from './pages/PasswordPage';
 import { PersonPage } from './pages/PersonPage';
+import { ReviewQueuePage } from './pages/ReviewQueuePage';
 import { SearchPage } from './pages/SearchPage';
 import { SignInPage } from './pages/SignInPage';
 import { forgetAllPurposes } from './purpose';
@@ -122,6 +125,12 @@ function Page({ route }: { route: Route }) {
       return <IngestJobPage jobId={route.jobId} />;
     case 'password':
       return <PasswordPage />;
+    case 'overstayReport':
+      return <OverstayReportPage />;
+    case 'departures':
+      return <DeparturesPage />;
+    case 'reviews':
+      return <ReviewQueuePage />;
     case 'signIn':
     case 'notFound':
       return <NotFoundPage />;

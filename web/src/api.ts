@@ -6,6 +6,8 @@
  */
 import type {
   ApiErrorBody,
+  MatchReview,
+  OverstayReport,
   PersonResponse,
   Purpose,
   QuarantineResponse,
@@ -116,6 +118,10 @@ function remember(session: Session): Session {
   return session;
 }
 
+/** Plain links and streams, followed by the browser itself with the session cookie. */
+export const OVERSTAY_REPORT_CSV_URL = '/api/reports/overstays.csv';
+export const DEPARTURES_FEED_URL = '/api/departures/feed';
+
 const purposeQuery = (purpose: Purpose): string =>
   new URLSearchParams({ purposeKind: purpose.kind, purpose: purpose.text }).toString();
 
@@ -124,6 +130,9 @@ export const api = {
     remember(
       await request<Session>('GET', '/api/session', { quiet401: true, ...(signal ? { signal } : {}) }),
     ),
+
+  /** Like getSession, but a 401 ends the session in the UI (sends the user to sign in). */
+  checkSession: async (): Promise<Session> => remember(await request<Session>('GET', '/api/session')),
 
   signIn: async (username: string, password: string): Promise<Session> =>
     remember(
@@ -164,6 +173,12 @@ export const api = {
       `/api/ingest/jobs/${encodeURIComponent(jobId)}/quarantine?${new URLSearchParams({ offset: String(offset), limit: String(limit) }).toString()}`,
       { signal },
     ),
+
+  getOverstayReport: (signal: AbortSignal): Promise<OverstayReport> =>
+    request('GET', '/api/reports/overstays', { signal }),
+
+  listReviews: (signal: AbortSignal): Promise<{ reviews: MatchReview[] }> =>
+    request('GET', '/api/reviews', { signal }),
 };
 
 export function isAbort(err: unknown): boolean {

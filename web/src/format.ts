@@ -16,6 +16,14 @@ const DATE_TIME = new Intl.DateTimeFormat('en-US', {
   timeZoneName: 'short',
 });
 
+const TIME_SECONDS = new Intl.DateTimeFormat('en-US', {
+  hour: '2-digit',
+  minute: '2-digit',
+  second: '2-digit',
+  hourCycle: 'h23',
+  timeZoneName: 'short',
+});
+
 /** A date-only value (YYYY-MM-DD) or a timestamp, as "Mar 4, 2024". */
 export function formatDate(value: string | null | undefined): string {
   if (!value) return '—';
@@ -27,6 +35,12 @@ export function formatDateTime(value: string | null | undefined): string {
   if (!value) return '—';
   const date = new Date(value);
   return Number.isNaN(date.getTime()) ? value : DATE_TIME.format(date);
+}
+
+/** A timestamp as a time of day with seconds, "14:03:27 UTC", for live feeds. */
+export function formatTimeSeconds(value: string): string {
+  const date = new Date(value);
+  return Number.isNaN(date.getTime()) ? value : TIME_SECONDS.format(date);
 }
 
 export function formatCount(n: number): string {
@@ -55,4 +69,19 @@ export function personName(parts: {
   family: string | null;
 }): string {
   return [parts.given, parts.middle, parts.family].filter((p): p is string => !!p).join(' ') || '(no name)';
+}
+
+const PERCENT = new Intl.NumberFormat('en-US', {
+  style: 'percent',
+  minimumFractionDigits: 2,
+  maximumFractionDigits: 2,
+});
+
+/** A fraction 0..1 as "3.25%". */
+export function formatPercent(fraction: number): string {
+  return PERCENT.format(fraction);
+}
+
+export function plural(n: number, one: string, many: string): string {
+  return `${formatCount(n)} ${n === 1 ? one : many}`;
 }

@@ -8,6 +8,9 @@ export type Route =
   | { name: 'ingest' }
   | { name: 'ingestJob'; jobId: string }
   | { name: 'password' }
+  | { name: 'overstayReport' }
+  | { name: 'departures' }
+  | { name: 'reviews' }
   | { name: 'notFound' };
 
 const listeners = new Set<() => void>();
@@ -53,6 +56,9 @@ export function matchRoute(pathname: string): Route {
   if (path === '/sign-in') return { name: 'signIn' };
   if (path === '/ingest') return { name: 'ingest' };
   if (path === '/account/password') return { name: 'password' };
+  if (path === '/reports/overstays') return { name: 'overstayReport' };
+  if (path === '/departures') return { name: 'departures' };
+  if (path === '/reviews') return { name: 'reviews' };
   const person = /^\/people\/([^/]+)$/.exec(path);
   if (person?.[1]) return { name: 'person', id: decodeURIComponent(person[1]) };
   const job = /^\/ingest\/([^/]+)$/.exec(path);

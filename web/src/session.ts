@@ -7,31 +7,28 @@ export const Permission = {
   PersonView: 'person.view',
   IngestView: 'ingest.view',
   IngestQuarantineView: 'ingest.quarantine.view',
+  ReportView: 'report.view',
+  DepartureFeed: 'departure.feed',
+  ReviewView: 'review.view',
 } as const;
 export type Permission = (typeof Permission)[keyof typeof Permission];
 
 /** Used only when the server's session response carries no permissions list; mirrors the server's grants. */
+const CASE_WORK: readonly Permission[] = [
+  Permission.PersonSearch,
+  Permission.PersonView,
+  Permission.IngestView,
+  Permission.IngestQuarantineView,
+  Permission.ReportView,
+  Permission.DepartureFeed,
+  Permission.ReviewView,
+];
 const ROLE_GRANTS: Record<Role, readonly Permission[]> = {
-  admin: [
-    Permission.PersonSearch,
-    Permission.PersonView,
-    Permission.IngestView,
-    Permission.IngestQuarantineView,
-  ],
-  supervisor: [
-    Permission.PersonSearch,
-    Permission.PersonView,
-    Permission.IngestView,
-    Permission.IngestQuarantineView,
-  ],
-  officer: [
-    Permission.PersonSearch,
-    Permission.PersonView,
-    Permission.IngestView,
-    Permission.IngestQuarantineView,
-  ],
-  analyst: [Permission.IngestView],
-  auditor: [Permission.IngestView],
+  admin: CASE_WORK,
+  supervisor: CASE_WORK,
+  officer: CASE_WORK,
+  analyst: [Permission.IngestView, Permission.ReportView],
+  auditor: [Permission.IngestView, Permission.ReportView],
 };
 
 export function can(session: Session, permission: Permission): boolean {

@@ -133,6 +133,10 @@ export interface TimelineResponse {
   events: TimelineEvent[];
   dataIssues: DataIssue[];
   audit?: { seq: string };
+  /** One determination per admission; absent from older servers. */
+  overstays?: OverstayDetermination[];
+  /** Absent from older servers. */
+  voluntaryDepartures?: VoluntaryDeparture[];
 }
 
 export type JobStatus = 'running' | 'completed' | 'failed' | 'interrupted';
@@ -164,4 +168,97 @@ export interface QuarantineResponse {
   job: IngestJob;
   rows: QuarantinedRow[];
   total: number;
+}
+
+/* ---- Overstay determinations (on the person timeline) ---- */
+
+export type OverstayOutcome =
+  | 'not_yet_due'
+  | 'departed_on_time'
+  | 'out_of_country_overstay'
+  | 'suspected_in_country_overstay'
+  | 'not_determinable'
+  | 'data_error';
+
+export interface OverstayDetermination {
+  admission: SourceRef;
+  outcome: OverstayOutcome;
+  rule: string;
+  reason: string;
+  authorizedUntil: string | null;
+  departure: SourceRef | null;
+  departedOn: string | null;
+  daysOver: number | null;
+  applications: SourceRef[];
+  dataErrors: DataIssue[];
+  classOfAdmission: string;
+  admittedOn: string;
+  expectedDepartureFiscalYear: number | null;
+}
+
+export interface VoluntaryDeparture {
+  grantedOn: string;
+  departBy: string;
+  grantedBy: string;
+  compliedOn: string | null;
+}
+
+/* ---- The overstay report ---- */
+
+/** A count, or a suppressed small cell such as "<11". */
+export type ReportCell = number | string;
+export type ReportGroupBy = 'class_of_admission' | 'country_of_citizenship' | 'total';
+
+export interface ReportRow {
+  fiscalYear: number;
+  groupBy: ReportGroupBy;
+  /** Class of admission or country; 'ALL' on total rows; 'UNKNOWN' when no country is recorded. */
+  key: string;
+  expectedDepartures: ReportCell;
+  onTimeDepartures: ReportCell;
+  outOfCountryOverstays: ReportCell;
+  suspectedInCountryOverstays: ReportCell;
+  /** Fractions 0..1; null when suppressed. */
+  totalOverstayRate: number | null;
+  suspectedInCountryRate: number | null;
+  outOfCountryRate: number | null;
+  suppressed: boolean;
+}
+
+export interface OverstayReport {
+  asOf: string;
+  generatedAt: string;
+  admissionsDetermined: number;
+  suppressionRule: string;
+  notDeterminable: ReportCell;
+  dataErrors: ReportCell;
+  rows: ReportRow[];
+}
+
+/* ---- Departures feed and the match review queue ---- */
+
+export type DepartureResultStatus = 'linked' | 'review' | 'duplicate' | 'quarantined' | 'already_quarantined';
+
+export interface DepartureEvent {
+  at: string;
+  source: string;
+  result: {
+    line: number;
+    recordId: string | null;
+    status: DepartureResultStatus;
+    personId?: string;
+    rule?: string;
+    version?: number;
+    reasons?: string[];
+  };
+}
+
+export interface MatchReview {
+  id: string;
+  source: string;
+  sourceRecordId: string;
+  reason: string;
+  /** [{ personId, record }] from the linker; typed loosely because the server does. */
+  candidates: unknown[];
+  createdAt: string;
 }

@@ -9,7 +9,7 @@ import {
 } from '@trussworks/react-uswds';
 import { useEffect, useRef, useState, type ReactNode } from 'react';
 import { useLocation } from '../router';
-import { ROLE_LABELS, type SessionContextValue } from '../session';
+import { can, Permission, ROLE_LABELS, type SessionContextValue } from '../session';
 import { AppLink } from './AppLink';
 
 interface LayoutProps {
@@ -18,18 +18,42 @@ interface LayoutProps {
   children: ReactNode;
 }
 
+/** Each item shows only to roles with its permission, so the navigation offers only what works. */
 const NAV = [
   {
     href: '/',
     label: 'Search',
     testId: 'nav-search',
+    permission: Permission.PersonSearch,
     match: (p: string) => p === '/' || p.startsWith('/people/'),
   },
   {
     href: '/ingest',
     label: 'Ingest jobs',
     testId: 'nav-ingest',
+    permission: Permission.IngestView,
     match: (p: string) => p.startsWith('/ingest'),
+  },
+  {
+    href: '/departures',
+    label: 'Departures',
+    testId: 'nav-departures',
+    permission: Permission.DepartureFeed,
+    match: (p: string) => p === '/departures',
+  },
+  {
+    href: '/reviews',
+    label: 'Review queue',
+    testId: 'nav-reviews',
+    permission: Permission.ReviewView,
+    match: (p: string) => p === '/reviews',
+  },
+  {
+    href: '/reports/overstays',
+    label: 'Overstay report',
+    testId: 'nav-overstay-report',
+    permission: Permission.ReportView,
+    match: (p: string) => p.startsWith('/reports/'),
   },
 ];
 
@@ -49,7 +73,8 @@ export function Layout({ session, children }: LayoutProps) {
     document.getElementById('main-content')?.focus({ preventScroll: true });
   }, [pathname]);
 
-  const primaryItems = NAV.map((item) => {
+  const signedIn = session?.session;
+  const primaryItems = NAV.filter((item) => signedIn && can(signedIn, item.permission)).map((item) => {
     const current = item.match(pathname);
     return (
       <AppLink

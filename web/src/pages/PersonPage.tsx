@@ -3,6 +3,7 @@ import { api, type ApiError } from '../api';
 import { AppLink } from '../components/AppLink';
 import { ErrorAlert, Loading } from '../components/ErrorAlert';
 import { IdentitySection } from '../components/IdentitySection';
+import { OverstaySection, VoluntaryDepartures } from '../components/OverstaySection';
 import { PurposeForm } from '../components/PurposeForm';
 import { SourceRecordsTable } from '../components/SourceRecordsTable';
 import { StatusSummary } from '../components/StatusSummary';
@@ -130,6 +131,10 @@ function PersonView({
           <p data-testid="timeline-empty">No events are recorded for this person.</p>
         )}
       </section>
+      {timeline.overstays ? <OverstaySection overstays={timeline.overstays} /> : null}
+      {timeline.voluntaryDepartures?.length ? (
+        <VoluntaryDepartures grants={timeline.voluntaryDepartures} />
+      ) : null}
       <IdentitySection person={person} />
       <SourceRecordsTable records={person.records} />
     </>

@@ -1,6 +1,7 @@
 import { Alert, Button, Form, Label, Table, TextInput } from '@trussworks/react-uswds';
 import { useEffect, useRef, useState, type SubmitEvent } from 'react';
 import { api } from '../api';
+import { AppLink } from '../components/AppLink';
 import { ErrorAlert, Loading } from '../components/ErrorAlert';
 import { PurposeForm } from '../components/PurposeForm';
 import { formatCount, formatDate } from '../format';
@@ -25,6 +26,14 @@ export function SearchPage() {
           {role === 'analyst'
             ? 'Your role (Analyst) has aggregate views only: searching for and viewing individual people is not available to you.'
             : `Your role (${ROLE_LABELS[role]}) does not include searching for or viewing individual people.`}
+          {can(session, Permission.ReportView) ? (
+            <>
+              {' '}
+              <AppLink href="/reports/overstays" data-testid="no-search-report-link">
+                Open the overstay report
+              </AppLink>
+            </>
+          ) : null}
         </Alert>
       </>
     );
