@@ -160,47 +160,52 @@ export async function receiveDepartures(
     throw invalidToken();
   }
   const fileName = `api:${idempotencyKey ?? crypto.randomUUID()}`;
-  const jobId = await createJob(db, {
-    sourceId: source.id,
-    fileName,
-    filePath: fileName,
-    fileSize: 0,
-    format: 'ndjson',
-    startedBy,
-  });
-  const counts: JobCounts = {
-    rowsRead: 0,
-    accepted: 0,
-    newVersions: 0,
-    duplicates: 0,
-    quarantined: 0,
-    newlyQuarantined: 0,
-    bytesRead: 0,
-  };
-  const { results } = await ingestBatch(
-    { db, source: fullSource, jobId, fileName, link: { unmatched: 'review' }, onLinked: afterLinking },
-    rows,
-    counts,
-  );
-  await finishJob(db, jobId, 'completed');
-  const response: DepartureResponse = {
-    jobId,
-    accepted: counts.accepted,
-    duplicates: counts.duplicates,
-    quarantined: results.filter((r) => r.status === 'quarantined' || r.status === 'already_quarantined')
-      .length,
-    inReview: results.filter((r) => r.status === 'review').length,
-    results,
-  };
-  if (idempotencyKey) {
-    await saveIdempotent(db, scope, idempotencyKey, {
-      requestHash,
-      statusCode: 200,
-      response: response as unknown as Record<string, unknown>,
+  // One commit per request: the job, the records, links, lifecycle updates and the idempotency
+  // answer become durable together (and a crash leaves none of them).
+  const response = await db.transaction().execute(async (tx) => {
+    const jobId = await createJob(tx, {
+      sourceId: source.id,
+      fileName,
+      filePath: fileName,
+      fileSize: 0,
+      format: 'ndjson',
+      startedBy,
     });
-  }
+    const counts: JobCounts = {
+      rowsRead: 0,
+      accepted: 0,
+      newVersions: 0,
+      duplicates: 0,
+      quarantined: 0,
+      newlyQuarantined: 0,
+      bytesRead: 0,
+    };
+    const { results } = await ingestBatch(
+      { db: tx, source: fullSource, jobId, fileName, link: { unmatched: 'review' }, onLinked: afterLinking },
+      rows,
+      counts,
+    );
+    await finishJob(tx, jobId, 'completed');
+    const answer: DepartureResponse = {
+      jobId,
+      accepted: counts.accepted,
+      duplicates: counts.duplicates,
+      quarantined: results.filter((r) => r.status === 'quarantined' || r.status === 'already_quarantined')
+        .length,
+      inReview: results.filter((r) => r.status === 'review').length,
+      results,
+    };
+    if (idempotencyKey) {
+      await saveIdempotent(tx, scope, idempotencyKey, {
+        requestHash,
+        statusCode: 200,
+        response: answer as unknown as Record<string, unknown>,
+      });
+    }
+    return answer;
+  });
   const at = new Date().toISOString();
-  for (const result of results) {
+  for (const result of response.results) {
     departureEvents.emit('departure', { at, source: source.code, result } satisfies DepartureEvent);
   }
   return { statusCode: 200, response };

@@ -82,7 +82,10 @@ export async function ingestBatch(
     });
   }
 
-  return ctx.db.transaction().execute(async (tx) => {
+  // Inside a caller's transaction (an API request doing all its writes in one commit) run in it.
+  const inTransaction = <T>(work: (tx: Transaction<DB>) => Promise<T>) =>
+    ctx.db.isTransaction ? work(ctx.db as Transaction<DB>) : ctx.db.transaction().execute(work);
+  return inTransaction(async (tx) => {
     const newlyQuarantined = await insertQuarantined(tx, bad);
     const newBad = new Set(newlyQuarantinedLines(bad, newlyQuarantined));
     const known = await knownVersions(tx, source.id, [...new Set(good.map((g) => g.id))]);
