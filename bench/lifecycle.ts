@@ -162,6 +162,11 @@ async function streamPart() {
     if (wait > 0) {
       await new Promise((r) => setTimeout(r, wait));
     }
+    // Bounded: never more than 200 requests in flight; when the server falls behind, the loader
+    // slows down (the achieved rate then shows it) instead of queueing without limit.
+    while (inflight.size >= 200) {
+      await Promise.race(inflight);
+    }
     const p = send(i, false).then(async () => {
       if (Math.random() < Number(values.retry)) {
         retries++;
