@@ -8,6 +8,7 @@ import { ensureSource, UnknownSourceError } from '../ingest/index.js';
 import type { Role } from '../db/schema.js';
 import { formatSummary, ingestWithProgress, openAndMigrate } from './runtime.js';
 import { ensureWebBuilt, initialize, serve } from './server.js';
+import { registerResolveCommand } from '../matching/resolve.command.js';
 
 const log = (s: string) => {
   console.log(s);
@@ -229,6 +230,8 @@ program
       await database.close();
     }
   });
+
+registerResolveCommand(program);
 
 try {
   await program.parseAsync(process.argv);

@@ -32,6 +32,11 @@ export interface EmOptions {
   tolerance?: number;
   /** Parameters whose u is held at its start value (estimated from random pairs). */
   fixU?: boolean;
+  /**
+   * Pseudo-pairs of prior belief added to every M step: m from defaultM, u from the start.
+   * They decide nothing on a large file and keep a tiny one sensible (default 10).
+   */
+  priorPairs?: number;
 }
 
 export interface EmResult extends FsParameters {
@@ -79,6 +84,9 @@ export function expectationMaximization(opts: EmOptions): EmResult {
   const maxIterations = opts.maxIterations ?? 200;
   const tolerance = opts.tolerance ?? 1e-6;
   const posterior = new Float64Array(total);
+  const prior = opts.priorPairs ?? 10;
+  const priorM = opts.levelCounts.map(defaultM);
+  const priorU = opts.start.u.map((r) => [...r]);
   const mCounts = opts.levelCounts.map((n) => new Float64Array(n));
   const uCounts = opts.levelCounts.map((n) => new Float64Array(n));
   let iterations = 0;
@@ -103,8 +111,10 @@ export function expectationMaximization(opts: EmOptions): EmResult {
     }
     // M step
     for (let f = 0; f < F; f++) {
-      mCounts[f]!.fill(0);
-      uCounts[f]!.fill(0);
+      for (let l = 0; l < opts.levelCounts[f]!; l++) {
+        mCounts[f]![l] = prior * priorM[f]![l]!;
+        uCounts[f]![l] = prior * priorU[f]![l]!;
+      }
     }
     let matched = 0;
     let all = 0;

@@ -19,3 +19,7 @@ export {
   type ReviewReason,
   type ScoredPairs,
 } from './clustering.rules.js';
+export { MatchIndex, type Resolution, type CandidateMatch } from './incremental.js';
+export { compareRecords, type RecordComparison } from './compare-records.js';
+export type { Guard } from './guards.rules.js';
+export { registerResolveCommand, runResolve } from './resolve.command.js';

@@ -212,6 +212,26 @@ export class RecordStore {
     return i;
   }
 
+  /**
+   * Removes the last record (a query compared and not kept), undoing its use counts. Interned
+   * text stays in the dictionaries; it is only text.
+   */
+  removeLast(): void {
+    const i = this.size - 1;
+    if (i < 0) return;
+    if (this.given[i]! >= 0) this.givenCount[this.given[i]!]!--;
+    if (this.family[i]! >= 0) this.familyCount[this.family[i]!]!--;
+    const dob = this.dob[i]!;
+    if (dob > 0) this.dobCount.set(dob, (this.dobCount.get(dob) ?? 1) - 1);
+    if (this.country[i]! >= 0) this.countries.counts[this.country[i]!]!--;
+    if (this.passport[i]! >= 0) this.documents.counts[this.passport[i]!]!--;
+    this.extras.forEach((col, e) => {
+      if (col[i]! >= 0) this.extraValues[e]!.counts[col[i]!]!--;
+    });
+    this.ids.pop();
+    this.size = i;
+  }
+
   /** The name text of a name id ('' for -1). */
   name(id: number): string {
     return id < 0 ? '' : this.names.values[id]!;

@@ -4,7 +4,17 @@ import { levelFrequencies } from './em.rules.js';
 import { LEVELS, type FieldSpec } from './fields.rules.js';
 import type { RecordStore } from './record-store.js';
 
-/** Total of value counts and Σ p(v)²: the chance two random records hold the same value. */
+/**
+ * Value frequencies are taken over at least this many records: in a tiny file three records
+ * sharing a birth date says little about how common that date is, so chance agreement is not
+ * allowed to look likely just because the file is small.
+ */
+export const MIN_POPULATION = 1000;
+
+/**
+ * Total of value counts (at least MIN_POPULATION) and Σ p(v)²: the chance two random records
+ * hold the same value.
+ */
 export function valueAgreement(counts: ArrayLike<number>, length: number): { total: number; sumSq: number } {
   let total = 0;
   let sq = 0;
@@ -13,7 +23,9 @@ export function valueAgreement(counts: ArrayLike<number>, length: number): { tot
     total += c;
     sq += c * c;
   }
-  return { total, sumSq: total > 0 ? sq / (total * total) : 0 };
+  if (total === 0) return { total, sumSq: 0 };
+  const n = Math.max(total, MIN_POPULATION);
+  return { total: n, sumSq: sq / (n * n) };
 }
 
 function agreement(counts: ArrayLike<number>, length: number): number {
@@ -75,7 +87,8 @@ export function estimateU(
   samples: number,
 ): number[][] {
   const levelCounts = fields.map((f) => LEVELS[f.kind].length);
-  const sampled = levelFrequencies(randomPairPatterns(store, comparator, link, samples), levelCounts);
+  const random = randomPairPatterns(store, comparator, link, samples);
+  const sampled = levelFrequencies(random, levelCounts);
   return fields.map((spec, f) => {
     const u = sampled[f]!;
     const exact = exactAgreement(store, spec);

@@ -1,0 +1,64 @@
+import { describe, expect, it } from 'vitest';
+import { generateDemoData } from '../demo/demo-data.js';
+import { resolveRecords } from './engine.js';
+import type { MatchRecord } from './record-store.js';
+import { MatchIndex } from './incremental.js';
+
+function demo(people: number, seed: number) {
+  const data = generateDemoData({ people, seed });
+  const person = new Map(data.truth.map((t) => [t.record, t.personKey]));
+  const records: MatchRecord[] = data.files.flatMap((f) =>
+    f.rows.map((r) => ({
+      id: `${f.source}:${r.record_id!}`,
+      givenName: r.given_name,
+      middleName: r.middle_name,
+      familyName: r.family_name,
+      dateOfBirth: r.date_of_birth,
+      sex: r.sex,
+      country: r.country_of_citizenship,
+      passportNumber: r.passport_number,
+      aNumber: r.a_number,
+    })),
+  );
+  return { records, person };
+}
+
+describe('blocking and resolution on a synthetic population', () => {
+  const { records, person } = demo(600, 4242);
+  const result = resolveRecords(records);
+  const truthOf = (i: number) => person.get(result.store.ids[i]!)!;
+
+  it('keeps at least 99% of true pairs among the candidates, with candidates near-linear', () => {
+    const byPerson = new Map<string, number>();
+    for (let i = 0; i < result.store.size; i++) byPerson.set(truthOf(i), (byPerson.get(truthOf(i)) ?? 0) + 1);
+    let truePairs = 0;
+    for (const n of byPerson.values()) truePairs += (n * (n - 1)) / 2;
+    let found = 0;
+    for (let p = 0; p < result.pairs.count; p++) {
+      if (truthOf(result.pairs.a[p]!) === truthOf(result.pairs.b[p]!)) found++;
+    }
+    expect(found / truePairs).toBeGreaterThanOrEqual(0.99);
+    expect(result.pairs.count).toBeLessThan(result.store.size * 20);
+  });
+
+  it('links a new record of a known person through the incremental index, with evidence', () => {
+    const index = MatchIndex.fromResult(result);
+    const known = records[0]!;
+    const resolution = index.resolve({ ...known, id: 'NEW-1', passportNumber: '' });
+    expect(resolution.outcome).toBe('link');
+    expect(resolution.clusterId).toBe(`C${result.clustering.cluster[0]! + 1}`);
+    expect(resolution.candidates[0]!.evidence.fields.length).toBeGreaterThan(3);
+    expect(index.size).toBe(result.store.size);
+  });
+
+  it('starts a new person for a record nobody resembles', () => {
+    const index = MatchIndex.fromResult(result);
+    const resolution = index.resolve({
+      id: 'NEW-2',
+      givenName: 'Zebulon',
+      familyName: 'Quaxley',
+      dateOfBirth: '1901-02-03',
+    });
+    expect(resolution.outcome).toBe('new');
+  });
+});
