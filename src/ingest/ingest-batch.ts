@@ -16,6 +16,7 @@ import {
   type Source,
 } from './ingest.store.js';
 
+const isTransaction = (db: Kysely<DB>): db is Transaction<DB> => db.isTransaction;
 const sha256 = (s: string) => crypto.createHash('sha256').update(s).digest('hex');
 
 /** What happened to one row of a batch. */
@@ -84,7 +85,7 @@ export async function ingestBatch(
 
   // Inside a caller's transaction (an API request doing all its writes in one commit) run in it.
   const inTransaction = <T>(work: (tx: Transaction<DB>) => Promise<T>) =>
-    ctx.db.isTransaction ? work(ctx.db as Transaction<DB>) : ctx.db.transaction().execute(work);
+    isTransaction(ctx.db) ? work(ctx.db) : ctx.db.transaction().execute(work);
   return inTransaction(async (tx) => {
     const newlyQuarantined = await insertQuarantined(tx, bad);
     const newBad = new Set(newlyQuarantinedLines(bad, newlyQuarantined));
