@@ -11,6 +11,7 @@ import { migrate } from '../src/db/migrate.js';
 import { writeDemoData } from '../src/demo/demo-data.js';
 import { buildApp, WEB_DIST } from '../src/http/app.js';
 import { ensureDefaultSources, ingestFile } from '../src/ingest/index.js';
+import { recomputeAllOverstays } from '../src/lifecycle/index.js';
 
 const CHROMIUM = process.env.PASSAGE_CHROMIUM ?? '/usr/bin/chromium';
 const hasBrowser = fs.existsSync(CHROMIUM) && fs.existsSync(path.join(WEB_DIST, 'index.html'));
@@ -42,7 +43,9 @@ describe.skipIf(!hasBrowser)('Passage in Chromium', () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'passage-e2e-'));
     const demo = await writeDemoData(dir, { people: 80 });
     for (const f of demo.files) await ingestFile(database.db, { sourceCode: f.source, filePath: f.path });
+    await recomputeAllOverstays(database.db, '2026-11-23');
     await createAccount(database.db, { username: 'e2e-officer', role: 'officer', password: PASSWORD });
+    await createAccount(database.db, { username: 'e2e-analyst', role: 'analyst', password: PASSWORD });
     const admitted = await database.db
       .selectFrom('record_identities')
       .select('family_name')
@@ -130,5 +133,29 @@ describe.skipIf(!hasBrowser)('Passage in Chromium', () => {
     await page.getByTestId('ingest-job-link').first().click();
     await page.getByTestId('job-counts').waitFor();
     await expectNoAxeViolations(page, 'ingest job');
+  });
+
+  it('shows the departures feed and the review queue with no axe violations', async () => {
+    await page.getByTestId('nav-departures').click();
+    await page.getByTestId('departures-feed').waitFor();
+    await expectNoAxeViolations(page, 'departures feed');
+    await page.getByTestId('nav-reviews').click();
+    await page.getByTestId('review-queue').waitFor();
+    await expectNoAxeViolations(page, 'review queue');
+  });
+
+  it('gives an analyst the overstay report with its chart, and no person search', async () => {
+    const context = await browser.newContext();
+    const analystPage = await context.newPage();
+    await analystPage.goto(`${baseUrl}/sign-in`);
+    await analystPage.getByTestId('username').fill('e2e-analyst');
+    await analystPage.getByTestId('password').fill(PASSWORD);
+    await analystPage.getByRole('button', { name: 'Sign in' }).click();
+    await analystPage.getByTestId('nav-overstay-report').click();
+    await analystPage.getByTestId('overstay-chart').waitFor();
+    expect(await analystPage.getByTestId('report-table-total').count()).toBe(1);
+    await expectNoAxeViolations(analystPage, 'overstay report');
+    expect(await analystPage.getByTestId('nav-search').count()).toBe(0);
+    await context.close();
   });
 });
