@@ -108,10 +108,16 @@ export function defaultBlockingRules(fields: readonly FieldSpec[], store: Record
     },
     { name: 'date of birth+name sound', maxBlock: 200, keys: dobName },
     {
-      name: 'passport number (either half)',
+      // The exact number, and either half with the birth year: a mistyped digit leaves one half
+      // intact, and the year keeps halves from pairing strangers once there are millions.
+      name: 'passport number, or either half with birth year',
       maxBlock: 50,
       keys: (s, i, out) => {
-        if (s.passport[i]! >= 0) halves(s.documents.values[s.passport[i]!]!, 4, out);
+        const p = s.passport[i]!;
+        if (p < 0) return;
+        out.push(hashKey(4, p));
+        const year = birthYear(s.dob[i]!);
+        if (year > 0) halves(s.documents.values[p]!, 7, year, out);
       },
     },
     {
@@ -125,15 +131,15 @@ export function defaultBlockingRules(fields: readonly FieldSpec[], store: Record
   for (const f of fields) {
     if (f.kind !== 'id' || f.extra === undefined) continue;
     const dict = store.extraValues[f.extra]!;
-    // Only identifying numbers: a column where most values are distinct (not a postcode).
-    if (dict.size < store.size * 0.3) continue;
+    // Only identifying numbers: long, and mostly distinct (not a postcode or a street number).
+    if (dict.size < store.size * 0.3 || averageLength(dict.values) < 5) continue;
     const e = f.extra;
     rules.push({
-      name: `${f.name} (either half)`,
+      name: `${f.name} (up to one digit wrong)`,
       maxBlock: 50,
       keys: (s, i, out) => {
         const v = s.extras[e]![i]!;
-        if (v >= 0) halves(s.extraValues[e]!.values[v]!, 16 + e, out);
+        if (v >= 0) deletionKeys(s.extraValues[e]!.values[v]!, 16 + e, out);
       },
     });
   }
@@ -141,12 +147,37 @@ export function defaultBlockingRules(fields: readonly FieldSpec[], store: Record
 }
 
 /**
+ * The number with each one character deleted in turn: two numbers one substitution, insertion,
+ * deletion or adjacent swap apart share one of these keys, and the keys stay as selective as the
+ * number itself at any scale.
+ */
+function deletionKeys(value: string, salt: number, out: number[]): void {
+  if (value.length > 16) {
+    out.push(hashKey(salt, textHash(value)));
+    return;
+  }
+  for (let k = 0; k < value.length; k++) {
+    const key = hashKey(salt, textHash(value.slice(0, k) + value.slice(k + 1)));
+    if (!out.includes(key)) out.push(key);
+  }
+}
+
+/**
  * Keys for the first and the second half of an identifying number: one mistyped or transposed
  * digit leaves one half intact, so the pair still meets. (An exact key would miss it.)
  */
-function halves(value: string, salt: number, out: number[]): void {
+function halves(value: string, salt: number, with_: number, out: number[]): void {
   const mid = Math.ceil(value.length / 2);
-  out.push(hashKey(salt, textHash(value.slice(0, mid)), 1), hashKey(salt, textHash(value.slice(mid)), 2));
+  out.push(
+    hashKey(salt, textHash(value.slice(0, mid)), 1, with_),
+    hashKey(salt, textHash(value.slice(mid)), 2, with_),
+  );
+}
+
+function averageLength(values: readonly string[]): number {
+  let total = 0;
+  for (const v of values) total += v.length;
+  return values.length ? total / values.length : 0;
 }
 
 function textHash(s: string): number {

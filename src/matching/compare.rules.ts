@@ -100,26 +100,36 @@ export function dateLevel(a: number, b: number): number {
   const db = b % 100;
   if (ya === yb && ma === db && da === mb) return 1;
   if (ya === yb && ((ma === 1 && da === 1) || (mb === 1 && db === 1))) return 2;
+  // Digits from the right: count differing positions, remember the first two.
   let diffs = 0;
-  let first = -1;
   let x = a;
   let y = b;
-  const da8: number[] = [];
-  const db8: number[] = [];
+  let firstA = 0;
+  let firstB = 0;
+  let secondA = 0;
+  let secondB = 0;
+  let firstAt = -1;
+  let secondAt = -1;
   for (let k = 0; k < 8; k++) {
     const cx = x % 10;
     const cy = y % 10;
-    da8.push(cx);
-    db8.push(cy);
     if (cx !== cy) {
-      if (diffs === 0) first = k;
       diffs++;
+      if (diffs === 1) {
+        firstAt = k;
+        firstA = cx;
+        firstB = cy;
+      } else if (diffs === 2) {
+        secondAt = k;
+        secondA = cx;
+        secondB = cy;
+      }
     }
     x = Math.floor(x / 10);
     y = Math.floor(y / 10);
   }
   if (diffs === 1) return 3;
-  if (diffs === 2 && first < 7 && da8[first] === db8[first + 1] && da8[first + 1] === db8[first]) return 3;
+  if (diffs === 2 && secondAt === firstAt + 1 && firstA === secondB && firstB === secondA) return 3;
   return Math.abs(dayNumber(a) - dayNumber(b)) <= 366 ? 4 : 5;
 }
 
@@ -133,11 +143,22 @@ export function documentLevel(a: string, b: string, sequential = false): number 
   if (a === b) return EXACT;
   if (sequential && a.length === b.length && a.slice(0, -1) === b.slice(0, -1)) return 2;
   if (withinOneEdit(a, b)) return 1;
-  return foldLookalikes(a) === foldLookalikes(b) ? 1 : 2;
+  return sameUpToLookalikes(a, b) ? 1 : 2;
 }
 
-function foldLookalikes(s: string): string {
-  return s.replace(/O/g, '0').replace(/[IL]/g, '1');
+/** Equal once O/0 and I/L/1 (misread characters) are folded together. */
+function sameUpToLookalikes(a: string, b: string): boolean {
+  if (a.length !== b.length) return false;
+  for (let k = 0; k < a.length; k++) {
+    if (lookalike(a.charCodeAt(k)) !== lookalike(b.charCodeAt(k))) return false;
+  }
+  return true;
+}
+
+function lookalike(c: number): number {
+  if (c === 79) return 48; // O → 0
+  if (c === 73 || c === 76) return 49; // I, L → 1
+  return c;
 }
 
 /** Free text: exact, Jaro–Winkler ≥ 0.92, ≥ 0.85, ≥ 0.70, different. */
@@ -146,6 +167,23 @@ export function textLevel(a: string, b: string): number {
   if (a === b) return EXACT;
   const jw = jaroWinkler(a, b);
   return jw >= 0.92 ? 1 : jw >= 0.85 ? 2 : jw >= 0.7 ? 3 : 4;
+}
+
+/** One number for an ordered pair of ids below 2^26. */
+function orderedKey(a: number, b: number): number {
+  return a * 67108864 + b;
+}
+
+/** One number for an unordered pair of ids below 2^26. */
+function pairKey(a: number, b: number): number {
+  return a < b ? a * 67108864 + b : b * 67108864 + a;
+}
+
+const CACHE_LIMIT = 4_000_000;
+
+function remember(cache: Map<number, number>, key: number, level: number): void {
+  if (cache.size >= CACHE_LIMIT) cache.clear();
+  cache.set(key, level);
 }
 
 function sum2(a: number, b: number): number {
@@ -160,71 +198,101 @@ function sum2(a: number, b: number): number {
 export class PairComparator {
   /** Whether the last compare() read the names crossed. */
   swapped = false;
+  /** Levels of name-id pairs already compared (names repeat across pairs far more than records). */
+  private readonly givenCache = new Map<number, number>();
+  private readonly familyCache = new Map<number, number>();
 
   constructor(
     private readonly store: RecordStore,
     readonly fields: readonly FieldSpec[],
   ) {}
 
-  private namesStraight(i: number, j: number): [number, number] {
+  private g = MISSING;
+  private f = MISSING;
+
+  /** Sets this.g and this.f to the straight name levels (cached by name-id pair). */
+  private namesStraight(i: number, j: number): void {
     const s = this.store;
     const gi = s.given[i]!;
     const gj = s.given[j]!;
     const fi = s.family[i]!;
     const fj = s.family[j]!;
-    const g =
-      gi < 0 || gj < 0
-        ? MISSING
-        : gi === gj || s.givenJoined[i] === s.givenJoined[j]
-          ? EXACT
-          : givenLevel(
-              s.name(gi),
-              s.name(gj),
-              s.name(s.givenJoined[i]!),
-              s.name(s.givenJoined[j]!),
-              s.namePhonetic[gi]!,
-              s.namePhonetic[gj]!,
-            );
-    const f =
-      fi < 0 || fj < 0
-        ? MISSING
-        : fi === fj || s.familyJoined[i] === s.familyJoined[j]
-          ? EXACT
-          : familyLevel(s.name(fi), s.name(fj), s.namePhonetic[fi]!, s.namePhonetic[fj]!);
-    return [g, f];
+    if (gi < 0 || gj < 0) this.g = MISSING;
+    else if (gi === gj || s.givenJoined[i] === s.givenJoined[j]) this.g = EXACT;
+    else {
+      const key = pairKey(gi, gj);
+      let level = this.givenCache.get(key);
+      if (level === undefined) {
+        level = givenLevel(s.name(gi), s.name(gj), '', ' ', s.namePhonetic[gi]!, s.namePhonetic[gj]!);
+        remember(this.givenCache, key, level);
+      }
+      this.g = level;
+    }
+    if (fi < 0 || fj < 0) this.f = MISSING;
+    else if (fi === fj || s.familyJoined[i] === s.familyJoined[j]) this.f = EXACT;
+    else {
+      const key = pairKey(fi, fj);
+      let level = this.familyCache.get(key);
+      if (level === undefined) {
+        level = familyLevel(s.name(fi), s.name(fj), s.namePhonetic[fi]!, s.namePhonetic[fj]!);
+        remember(this.familyCache, key, level);
+      }
+      this.f = level;
+    }
   }
 
-  private namesCrossed(i: number, j: number): [number, number] {
+  private readonly crossedCache = new Map<number, number>();
+
+  /**
+   * The crossed reading (i's given name against j's family name, i's family name against j's
+   * given names), packed as given level * 8 + family level; cached by the ids involved.
+   */
+  private namesCrossed(i: number, j: number): number {
     const s = this.store;
-    const gi = s.name(s.given[i]!);
-    const fj = s.name(s.family[j]!);
+    const gi = s.given[i]!;
+    const fi = s.family[i]!;
+    const gj = s.given[j]!;
+    const fj = s.family[j]!;
+    const mj = s.middle[j]!;
+    const key = mj < 0 ? orderedKey(gi, fj) * 2 + 1 : -1;
+    const key2 = mj < 0 ? orderedKey(fi, gj) : -1;
+    if (key >= 0) {
+      const a = this.crossedCache.get(key);
+      const b = this.crossedCache.get(key2 * 2);
+      if (a !== undefined && b !== undefined) return a * 8 + b;
+    }
+    const giText = s.name(gi);
+    const fjText = s.name(fj);
     const g = givenLevel(
-      gi,
-      fj,
-      gi,
-      fj.replaceAll(' ', ''),
-      s.namePhonetic[s.given[i]!]!,
-      s.namePhonetic[s.family[j]!]!,
+      giText,
+      fjText,
+      giText,
+      fjText.replaceAll(' ', ''),
+      s.namePhonetic[gi]!,
+      s.namePhonetic[fj]!,
     );
-    const givenJ = s.middle[j]! >= 0 ? `${s.name(s.given[j]!)} ${s.name(s.middle[j]!)}` : s.name(s.given[j]!);
-    const f = familyLevel(s.name(s.family[i]!), givenJ, s.namePhonetic[s.family[i]!]!, -1);
-    return [g, f];
+    const givenJ = mj >= 0 ? `${s.name(gj)} ${s.name(mj)}` : s.name(gj);
+    const f = familyLevel(s.name(fi), givenJ, s.namePhonetic[fi]!, -1);
+    if (key >= 0) {
+      remember(this.crossedCache, key, g);
+      remember(this.crossedCache, key2 * 2, f);
+    }
+    return g * 8 + f;
   }
 
   /** The packed comparison vector of records i and j. */
   compare(i: number, j: number): number {
     const s = this.store;
     let pattern = 0;
-    let [g, f] = this.namesStraight(i, j);
+    this.namesStraight(i, j);
+    let g = this.g;
+    let f = this.f;
     this.swapped = false;
-    if (
-      (g !== EXACT || f !== EXACT) &&
-      s.given[i]! >= 0 &&
-      s.given[j]! >= 0 &&
-      s.family[i]! >= 0 &&
-      s.family[j]! >= 0
-    ) {
-      const [gx, fx] = this.namesCrossed(i, j);
+    // Read crossed only when a straight name is poor: a swap leaves both far apart.
+    if ((g >= G_PHONETIC || f >= F_PHONETIC) && g !== MISSING && f !== MISSING && s.given[j]! >= 0) {
+      const crossed = this.namesCrossed(i, j);
+      const gx = crossed >> 3;
+      const fx = crossed & 7;
       // A swap makes both names agree; one name matching the other's opposite is a coincidence.
       if (gx < G_DIFFERENT && fx < F_DIFFERENT && sum2(gx, fx) < sum2(g, f)) {
         g = gx;
