@@ -18,6 +18,11 @@ export interface BlockingRule {
   keys(store: RecordStore, i: number, out: number[]): void;
   /** When set, a pair met in this rule's blocks is compared only if this holds. */
   pairFilter?: (store: RecordStore, i: number, j: number) => boolean;
+  /**
+   * When set, this rule's blocks are only searched from records for which it holds (probes),
+   * against every record of the block: pairs of two non-probes are never made from them.
+   */
+  probe?: (store: RecordStore, i: number) => boolean;
 }
 
 function mixIn(h: number, v: number): number {
@@ -92,7 +97,7 @@ export function defaultBlockingRules(fields: readonly FieldSpec[], store: Record
       name: 'given+family sound, a date of birth missing',
       maxBlock: 400,
       keys: namePair(1, () => 0),
-      pairFilter: (s, i, j) => s.dob[i] === 0 || s.dob[j] === 0,
+      probe: (s, i) => s.dob[i] === 0,
     },
     {
       name: 'given+family sound+birth year',

@@ -49,12 +49,19 @@ export function compareCandidates(
   const stamp = new Int32Array(store.size).fill(-1);
   const side = store.side;
   const { entryStart, entrySlot, entryNext, entryRecord } = index;
+  const probes = index.rules.map((r) => r.probe);
+  const anyProbe = probes.some(Boolean);
+  // Pairs already made that involve a probe record, so the probe pass does not repeat them.
+  const probePairs = new Set<number>();
+  const isProbe = (k: number) => probes.some((p) => p?.(store, k) === true);
   for (let i = from; i < to; i++) {
     const si = side[i]!;
+    const iProbe = anyProbe && isProbe(i);
     for (let e = entryStart[i]!; e < entryStart[i + 1]!; e++) {
       const slot = entrySlot[e]!;
-      if (!index.usable(slot)) continue;
-      const filter = index.rules[index.slotRule[slot]!]!.pairFilter;
+      const rule = index.slotRule[slot]!;
+      if (probes[rule] || !index.usable(slot)) continue;
+      const filter = index.rules[rule]!.pairFilter;
       for (let k = entryNext[e]!; k >= 0; k = entryNext[k]!) {
         const j = entryRecord[k]!;
         if (stamp[j] === i) continue;
@@ -63,11 +70,47 @@ export function compareCandidates(
         if (link && side[j] === si) continue;
         const pattern = comparator.compare(j, i);
         out.push(j, i, pattern, comparator.swapped);
+        if (anyProbe && (iProbe || isProbe(j))) probePairs.add(j * store.size + i);
       }
     }
     if (onProgress && (i & 0xffff) === 0) onProgress(i);
   }
+  if (anyProbe) probePass(store, index, comparator, link, out, from, to, probePairs);
   return out;
+}
+
+/**
+ * The probe rules' blocks, searched from each probe record against the whole block (newer
+ * records included). Two probes meet once, from the newer one.
+ */
+function probePass(
+  store: RecordStore,
+  index: BlockIndex,
+  comparator: PairComparator,
+  link: boolean,
+  out: PairBuffer,
+  from: number,
+  to: number,
+  done: ReadonlySet<number>,
+): void {
+  const stamp = new Int32Array(store.size).fill(-1);
+  const n = store.size;
+  for (let i = from; i < to; i++) {
+    for (let e = index.entryStart[i]!; e < index.entryStart[i + 1]!; e++) {
+      const slot = index.entrySlot[e]!;
+      const probe = index.rules[index.slotRule[slot]!]!.probe;
+      if (!probe?.(store, i) || !index.usable(slot)) continue;
+      for (let k = index.slotHead[slot]!; k >= 0; k = index.entryNext[k]!) {
+        const j = index.entryRecord[k]!;
+        if (j === i || stamp[j] === i || (j > i && probe(store, j))) continue;
+        stamp[j] = i;
+        if (link && store.side[j] === store.side[i]) continue;
+        const [a, b] = j < i ? [j, i] : [i, j];
+        if (done.has(a * n + b)) continue;
+        out.push(a, b, comparator.compare(a, b), comparator.swapped);
+      }
+    }
+  }
 }
 
 /** Random pairs (across sides when linking), for the u probabilities of EM's start. */

@@ -42,7 +42,6 @@ export interface ReadResult {
 interface ParsedItem {
   record: string[];
   raw: string;
-  info: { lines: number };
 }
 
 /**
@@ -59,7 +58,6 @@ export async function readPersonCsv(file: string, opts: ReadOptions): Promise<Re
       skip_empty_lines: true,
       skip_records_with_error: true,
       raw: true,
-      info: true,
     }),
   );
   const rejectRow = (line: number, reason: string, raw: string) => {
@@ -75,11 +73,20 @@ export async function readPersonCsv(file: string, opts: ReadOptions): Promise<Re
   const records: MatchRecord[] = [];
   const seen = new Set<string>();
   let rows = 0;
+  let lines = 0;
   let rejected = 0;
   let impossibleDates = 0;
   for await (const item of parser as AsyncIterable<ParsedItem>) {
-    const raw = item.raw.replace(/\r?\n$/, '').replace(/^(\r?\n)+/, '');
-    const line = item.info.lines - (raw.match(/\n/g)?.length ?? 0);
+    // raw holds the record and the line breaks around it: count them to know its first line.
+    const rawText = item.raw;
+    let leading = 0;
+    while (rawText.charCodeAt(leading) === 10 || rawText.charCodeAt(leading) === 13) {
+      if (rawText.charCodeAt(leading) === 10) lines++;
+      leading++;
+    }
+    const line = lines + 1;
+    for (let k = leading; k < rawText.length; k++) if (rawText.charCodeAt(k) === 10) lines++;
+    const raw = rawText.slice(leading).replace(/\r?\n$/, '');
     if (header === undefined) {
       header = item.record.map((h) => h.trim());
       ({ columnIndex, extraColumns, extraIndex } = resolveHeader(header, opts));

@@ -124,10 +124,15 @@ export class MatchIndex {
     for (let k = 0; k < this.keys.length; k++) {
       const slot = blocks.find(this.keys[k]!);
       if (slot < 0 || !blocks.usable(slot)) continue;
-      const filter = blocks.rules[blocks.slotRule[slot]!]!.pairFilter;
+      const rule = blocks.rules[blocks.slotRule[slot]!]!;
+      const filter = rule.pairFilter;
+      // A probe rule's block pairs the new record only with probes, unless it is one.
+      const probe = rule.probe && !rule.probe(store, q) ? rule.probe : undefined;
       for (let e = blocks.slotHead[slot]!; e >= 0; e = blocks.entryNext[e]!) {
         const j = blocks.entryRecord[e]!;
-        if (this.stamp[j] === stamp || (filter && !filter(store, q, j))) continue;
+        if (this.stamp[j] === stamp || (filter && !filter(store, q, j)) || (probe && !probe(store, j))) {
+          continue;
+        }
         this.stamp[j] = stamp;
         const pattern = this.comparator.compare(j, q);
         const swapped = this.comparator.swapped;
