@@ -53,7 +53,11 @@ export function compareCandidates(
   const anyProbe = probes.some(Boolean);
   // Pairs already made that involve a probe record, so the probe pass does not repeat them.
   const probePairs = new Set<number>();
-  const isProbe = (k: number) => probes.some((p) => p?.(store, k) === true);
+  const probeRules = probes.filter((p) => p !== undefined);
+  const isProbe = (k: number): boolean => {
+    for (const p of probeRules) if (p(store, k)) return true;
+    return false;
+  };
   for (let i = from; i < to; i++) {
     const si = side[i]!;
     const iProbe = anyProbe && isProbe(i);

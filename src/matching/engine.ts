@@ -22,7 +22,7 @@ export interface ResolveOptions {
   /** Confirmed decisions to anchor EM (comparison vectors with a known answer). */
   labels?: readonly LabelledPattern[];
   thresholds?: Partial<Thresholds>;
-  /** Random pairs sampled for EM's starting u probabilities (default 20,000). */
+  /** Random pairs sampled for EM's starting u probabilities (default 10,000). */
   randomPairs?: number;
   /** Blocking rules (default: defaultBlockingRules). */
   rules?: (fields: ReturnType<typeof inferFields>, store: RecordStore) => BlockingRule[];
@@ -171,7 +171,7 @@ function trainModel(
     counts.set(k, (counts.get(k) ?? 0) + 1);
   }
   const levelCounts = fields.map((f) => LEVELS[f.kind].length);
-  const u = estimateU(store, fields, comparator, link, opts.randomPairs ?? 20_000);
+  const u = estimateU(store, fields, comparator, link, opts.randomPairs ?? 10_000);
   const patternCounts = [...counts.entries()];
   const result = expectationMaximization({
     levelCounts,
