@@ -44,29 +44,19 @@ const f = (x: number, d = 4) => x.toFixed(d);
 const rows: string[][] = [
   ['task', 'records', 'candidates', 'blocking recall', 'precision', 'recall', 'F1', 'seconds'],
 ];
-for (const r of out.febrl ?? []) {
-  rows.push([
-    r.task,
-    String(r.records),
-    String(r.candidatePairs),
-    f(r.blockingRecall),
-    f(r.clusters.precision),
-    f(r.clusters.recall),
-    f(r.clusters.f1),
-    f(r.seconds, 2),
-  ]);
-}
+const row = (r: FebrlResult | SyntheticResult) => [
+  r.task,
+  String(r.records),
+  String(r.candidatePairs),
+  f(r.blockingRecall),
+  f(r.clusters.precision),
+  f(r.clusters.recall),
+  f(r.clusters.f1),
+  f(r.seconds, 2),
+];
+for (const r of out.febrl ?? []) rows.push(row(r));
 for (const r of out.synthetic ?? []) {
-  rows.push([
-    r.task,
-    String(r.records),
-    String(r.candidatePairs),
-    f(r.blockingRecall),
-    f(r.clusters.precision),
-    f(r.clusters.recall),
-    f(r.clusters.f1),
-    f(r.seconds, 2),
-  ]);
+  rows.push(row(r));
   const c = r.connectedComponents;
   rows.push(['  same pairs, connected components', '', '', '', f(c.precision), f(c.recall), f(c.f1), '']);
 }
@@ -84,8 +74,9 @@ if (out.scale) {
   ]);
 }
 const widths = rows[0]!.map((_, c) => Math.max(...rows.map((r) => r[c]!.length)));
-for (const r of rows)
+for (const r of rows) {
   console.log(r.map((cell, c) => (c === 0 ? cell.padEnd(widths[c]!) : cell.padStart(widths[c]!))).join('  '));
+}
 if (out.jaroWinkler) {
   const j = out.jaroWinkler;
   console.log(

@@ -18,8 +18,8 @@ function naiveJaroWinkler(a: string, b: string): number {
     }
   }
   if (!m) return 0;
-  const sa = [...a].filter((_, i) => ma[i]);
-  const sb = [...b].filter((_, j) => mb[j]);
+  const sa = a.split('').filter((_, i) => ma[i]);
+  const sb = b.split('').filter((_, j) => mb[j]);
   const t = sa.filter((c, k) => c !== sb[k]).length / 2;
   const jaro = (m / a.length + m / b.length + (m - t) / m) / 3;
   let p = 0;
