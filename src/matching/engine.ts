@@ -98,7 +98,8 @@ export function resolveRecords(records: Iterable<MatchRecord>, opts: ResolveOpti
   for (let p = 0; p < pairs.count; p++) {
     const pattern = pairs.pattern[p]!;
     pairs.weight[p] = scorer.weight(pattern, pairs.b[p]!, pairs.swapped[p] === 1);
-    if (scorer.guard(pattern) !== null) pairs.guarded[p] = 1;
+    // Conflicting names veto merges; a pair merely lacking corroboration does not.
+    if (scorer.guard(pattern) === 'name_conflict') pairs.guarded[p] = 1;
   }
   lap('score');
   const thresholds = { ...DEFAULT_THRESHOLDS, ...opts.thresholds };

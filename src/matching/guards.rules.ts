@@ -12,13 +12,14 @@ import type { MatchModel } from './model.rules.js';
  *   and often consecutive passport numbers; siblings and cousins share a surname; a married
  *   name replaces one. Four agreeing fields must not outvote one conflicting name.
  * - `uncorroborated`: nothing outside names, sex and country agrees: no exact date of birth (or
- *   the same date with day and month swapped, or recorded as 1 January of the same year), no
- *   document, number or address equal. Names and the country that goes with them are correlated
+ *   the same date with day and month swapped), no document, number or address equal. A date
+ *   recorded as 1 January of the right year does not corroborate on its own: it agrees with
+ *   every namesake born that year, and at national scale there are many. Names and the country that goes with them are correlated
  *   (a Korean name implies a Korean passport), so their weights add up to more than they are
  *   worth; a namesake born in another year must not link on the name alone.
  *
- * Clustering also treats a guarded pair as a veto, so a chain of other pairs cannot join what
- * the guard held apart.
+ * Clustering also treats a `name_conflict` pair as a veto, so a chain of other pairs cannot join
+ * what the guard held apart; an uncorroborated pair only lacks evidence, so it vetoes nothing.
  */
 export type Guard = 'name_conflict' | 'uncorroborated';
 
@@ -30,7 +31,7 @@ const DOCUMENT_KINDS: ReadonlySet<FieldKind> = new Set(['document', 'anumber', '
 
 interface GuardPlan {
   date: number;
-  /** Date levels that are the same date written differently. */
+  /** Date levels that corroborate a pair on their own. */
   sameDate: number[];
   given: number;
   givenDifferent: number;
@@ -54,9 +55,7 @@ function planOf(model: MatchModel): GuardPlan {
     const dateLevels = date < 0 ? [] : model.fields[date]!.levels;
     plan = {
       date,
-      sameDate: ['exact', 'day_month_swapped', 'year_only']
-        .map((l) => dateLevels.indexOf(l))
-        .filter((l) => l >= 0),
+      sameDate: ['exact', 'day_month_swapped'].map((l) => dateLevels.indexOf(l)).filter((l) => l >= 0),
       given,
       givenDifferent: given < 0 ? -1 : model.fields[given]!.levels.indexOf('different'),
       family,

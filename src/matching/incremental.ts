@@ -180,7 +180,7 @@ export class MatchIndex {
     let count = 0;
     for (const f of found) {
       if (this.clusterOf[f.j] !== c) continue;
-      if (f.weight < cannotLink || this.scorer.guard(f.pattern) !== null) {
+      if (f.weight < cannotLink || this.scorer.guard(f.pattern) === 'name_conflict') {
         return { outcome: 'review', ...base, reason: 'conflicting_evidence' };
       }
       sum += f.weight;
