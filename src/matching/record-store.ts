@@ -88,6 +88,9 @@ const PARTICLES = new Set([
   'st',
 ]);
 
+/** Distinct raw texts remembered per parse cache. */
+const PARSE_CACHE_LIMIT = 2_000_000;
+
 const INT_COLUMNS = [
   'given',
   'givenJoined',
@@ -173,29 +176,70 @@ export class RecordStore {
     this.extras = this.extras.map((e) => grow(e, n));
   }
 
+  /** Parsed given names [first, joined, rest] and family names [full, joined, main, last] by raw text. */
+  private readonly givenParsed = new Map<string, Int32Array>();
+  private readonly familyParsed = new Map<string, Int32Array>();
+  private readonly dateParsed = new Map<string, number>();
+
+  private parseGiven(givenName: string, middleName: string): Int32Array {
+    const key = middleName === '' ? givenName : `${givenName}\u0001${middleName}`;
+    let ids = this.givenParsed.get(key);
+    if (ids) return ids;
+    const given = [...tokens(normalizeText(givenName)), ...tokens(normalizeText(middleName))];
+    const g = this.nameId(given[0] ?? '');
+    ids = Int32Array.of(g, given.length > 1 ? this.nameId(given.join('')) : g, this.nameId(given.slice(1).join(' ')));
+    if (this.givenParsed.size < PARSE_CACHE_LIMIT) this.givenParsed.set(key, ids);
+    return ids;
+  }
+
+  private parseFamily(familyName: string): Int32Array {
+    let ids = this.familyParsed.get(familyName);
+    if (ids) return ids;
+    const fam = tokens(normalizeText(familyName));
+    const f = this.nameId(fam.join(' '));
+    const main = fam.find((w) => !PARTICLES.has(w)) ?? fam[0] ?? '';
+    const last = fam.length > 1 ? fam[fam.length - 1]! : '';
+    ids = Int32Array.of(
+      f,
+      fam.length > 1 ? this.nameId(fam.join('')) : f,
+      this.nameId(main),
+      last === main ? -1 : this.nameId(last),
+    );
+    if (this.familyParsed.size < PARSE_CACHE_LIMIT) this.familyParsed.set(familyName, ids);
+    return ids;
+  }
+
+  private parseDob(text: string): number {
+    let dob = this.dateParsed.get(text);
+    if (dob === undefined) {
+      dob = Math.max(0, parseDate(text));
+      if (this.dateParsed.size < PARSE_CACHE_LIMIT) this.dateParsed.set(text, dob);
+    }
+    return dob;
+  }
+
   /** Normalizes and appends one record; returns its index. Unparseable dates count as missing. */
   add(r: MatchRecord): number {
     const i = this.size;
     this.ensure(i + 1);
     this.ids.push(r.id);
     this.side[i] = r.side ?? 0;
-    const given = [...tokens(normalizeText(r.givenName)), ...tokens(normalizeText(r.middleName))];
-    const g = this.nameId(given[0] ?? '');
+    // Names repeat far more than records: each distinct raw text is parsed once.
+    const given = this.parseGiven(r.givenName ?? '', r.middleName ?? '');
+    const g = given[0]!;
     this.given[i] = g;
-    this.givenJoined[i] = given.length > 1 ? this.nameId(given.join('')) : g;
-    this.middle[i] = this.nameId(given.slice(1).join(' '));
+    this.givenJoined[i] = given[1]!;
+    this.middle[i] = given[2]!;
     if (g >= 0) this.givenCount[g]!++;
-    const fam = tokens(normalizeText(r.familyName));
-    const f = this.nameId(fam.join(' '));
+    const family = this.parseFamily(r.familyName ?? '');
+    const f = family[0]!;
     this.family[i] = f;
-    this.familyJoined[i] = fam.length > 1 ? this.nameId(fam.join('')) : f;
-    const main = fam.find((w) => !PARTICLES.has(w)) ?? fam[0] ?? '';
-    const last = fam.length > 1 ? fam[fam.length - 1]! : '';
-    this.familyMain[i] = this.nameId(main);
-    this.familyLast[i] = last === main ? -1 : this.nameId(last);
+    this.familyJoined[i] = family[1]!;
+    this.familyMain[i] = family[2]!;
+    this.familyLast[i] = family[3]!;
     if (f >= 0) this.familyCount[f]!++;
-    const dob = parseDate(r.dateOfBirth);
-    this.dob[i] = dob > 0 ? dob : 0;
+    const dob = this.parseDob(r.dateOfBirth ?? '');
+    this.dob[i] = dob;
     if (dob > 0) this.dobCount.set(dob, (this.dobCount.get(dob) ?? 0) + 1);
     const sex = normalizeSex(r.sex);
     this.sex[i] = sex === 'M' ? 1 : sex === 'F' ? 2 : sex === 'X' ? 3 : 0;
