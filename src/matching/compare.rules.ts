@@ -219,26 +219,25 @@ export class PairComparator {
     const fj = s.family[j]!;
     if (gi < 0 || gj < 0) this.g = MISSING;
     else if (gi === gj || s.givenJoined[i] === s.givenJoined[j]) this.g = EXACT;
-    else {
-      const key = pairKey(gi, gj);
-      let level = this.givenCache.get(key);
-      if (level === undefined) {
-        level = givenLevel(s.name(gi), s.name(gj), '', ' ', s.namePhonetic[gi]!, s.namePhonetic[gj]!);
-        remember(this.givenCache, key, level);
-      }
-      this.g = level;
-    }
+    else this.g = this.nameLevel(false, gi, gj);
     if (fi < 0 || fj < 0) this.f = MISSING;
     else if (fi === fj || s.familyJoined[i] === s.familyJoined[j]) this.f = EXACT;
-    else {
-      const key = pairKey(fi, fj);
-      let level = this.familyCache.get(key);
-      if (level === undefined) {
-        level = familyLevel(s.name(fi), s.name(fj), s.namePhonetic[fi]!, s.namePhonetic[fj]!);
-        remember(this.familyCache, key, level);
-      }
-      this.f = level;
+    else this.f = this.nameLevel(true, fi, fj);
+  }
+
+  /** The level of two different name ids as given or family names, cached by id pair. */
+  private nameLevel(family: boolean, a: number, b: number): number {
+    const s = this.store;
+    const cache = family ? this.familyCache : this.givenCache;
+    const key = pairKey(a, b);
+    let level = cache.get(key);
+    if (level === undefined) {
+      level = family
+        ? familyLevel(s.name(a), s.name(b), s.namePhonetic[a]!, s.namePhonetic[b]!)
+        : givenLevel(s.name(a), s.name(b), '', ' ', s.namePhonetic[a]!, s.namePhonetic[b]!);
+      remember(cache, key, level);
     }
+    return level;
   }
 
   private readonly crossedCache = new Map<number, number>();

@@ -187,7 +187,11 @@ export class RecordStore {
     if (ids) return ids;
     const given = [...tokens(normalizeText(givenName)), ...tokens(normalizeText(middleName))];
     const g = this.nameId(given[0] ?? '');
-    ids = Int32Array.of(g, given.length > 1 ? this.nameId(given.join('')) : g, this.nameId(given.slice(1).join(' ')));
+    ids = Int32Array.of(
+      g,
+      given.length > 1 ? this.nameId(given.join('')) : g,
+      this.nameId(given.slice(1).join(' ')),
+    );
     if (this.givenParsed.size < PARSE_CACHE_LIMIT) this.givenParsed.set(key, ids);
     return ids;
   }
