@@ -126,7 +126,10 @@ export function defaultBlockingRules(fields: readonly FieldSpec[], store: Record
       },
       // Half a number and a year are shared by strangers once there are millions of records:
       // compare only numbers at most one edit apart.
+      // (A 32-bit key can collide with another rule's: records without a passport may meet here.)
       pairFilter: (s, i, j) =>
+        s.passport[i]! >= 0 &&
+        s.passport[j]! >= 0 &&
         documentLevel(s.documents.values[s.passport[i]!]!, s.documents.values[s.passport[j]!]!, true) < 2,
     },
     {
