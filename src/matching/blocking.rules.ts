@@ -46,14 +46,15 @@ export function hashKey(salt: number, a: number, b = 0, c = 0): number {
 
 const phon = (s: RecordStore, nameId: number): number => (nameId < 0 ? -1 : s.namePhonetic[nameId]!);
 
-/** The phonetic keys of the family name's main and last words (last only when different). */
-function familyPhonetics(s: RecordStore, i: number): number[] {
-  const out: number[] = [];
+/**
+ * The phonetic key of the family name's main word (k = 0) or last word (k = 1; -1 when it is
+ * absent or sounds the same as the main word). No array per call: this runs for every record.
+ */
+function familyPhonetic(s: RecordStore, i: number, k: 0 | 1): number {
   const main = phon(s, s.familyMain[i]!);
+  if (k === 0) return main;
   const last = phon(s, s.familyLast[i]!);
-  if (main >= 0) out.push(main);
-  if (last >= 0 && last !== main) out.push(last);
-  return out;
+  return last === main ? -1 : last;
 }
 
 /**
@@ -69,7 +70,10 @@ const namePair =
     const dob = s.dob[i]!;
     const part = datePart(dob);
     if (part < 0) return;
-    for (const f of familyPhonetics(s, i)) out.push(hashKey(salt, Math.min(g, f), Math.max(g, f), part));
+    for (let k = 0 as 0 | 1; k <= 1; k++) {
+      const f = familyPhonetic(s, i, k);
+      if (f >= 0) out.push(hashKey(salt, Math.min(g, f), Math.max(g, f), part));
+    }
   };
 /**
  * Same-name pairs are many (common names) and, when their birth dates differ beyond a recording
@@ -87,7 +91,10 @@ const dobName: BlockingRule['keys'] = (s, i, out) => {
   if (dob === 0) return;
   const g = phon(s, s.given[i]!);
   if (g >= 0) out.push(hashKey(3, dob, g));
-  for (const f of familyPhonetics(s, i)) if (f !== g) out.push(hashKey(3, dob, f));
+  for (let k = 0 as 0 | 1; k <= 1; k++) {
+    const f = familyPhonetic(s, i, k);
+    if (f >= 0 && f !== g) out.push(hashKey(3, dob, f));
+  }
 };
 
 /** The default rules for person records; `fields` adds one rule per identifying extra column. */

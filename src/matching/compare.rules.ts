@@ -141,9 +141,15 @@ export function dateLevel(a: number, b: number): number {
 export function documentLevel(a: string, b: string, sequential = false): number {
   if (a === '' || b === '') return MISSING;
   if (a === b) return EXACT;
-  if (sequential && a.length === b.length && a.slice(0, -1) === b.slice(0, -1)) return 2;
+  if (sequential && a.length === b.length && samePrefix(a, b, a.length - 1)) return 2;
   if (withinOneEdit(a, b)) return 1;
   return sameUpToLookalikes(a, b) ? 1 : 2;
+}
+
+/** Whether the first n characters of a and b are equal (no substring allocated). */
+function samePrefix(a: string, b: string, n: number): boolean {
+  for (let k = 0; k < n; k++) if (a.charCodeAt(k) !== b.charCodeAt(k)) return false;
+  return true;
 }
 
 /** Equal once O/0 and I/L/1 (misread characters) are folded together. */

@@ -76,6 +76,7 @@ export async function readPersonCsv(file: string, opts: ReadOptions): Promise<Re
   let lines = 0;
   let rejected = 0;
   let impossibleDates = 0;
+  const dates = new Map<string, number>();
   for await (const item of parser as AsyncIterable<ParsedItem>) {
     // raw holds the record and the line breaks around it: count them to know its first line.
     const rawText = item.raw;
@@ -99,10 +100,13 @@ export async function readPersonCsv(file: string, opts: ReadOptions): Promise<Re
       const k = columnIndex[c];
       return k === undefined ? '' : (f[k] ?? '');
     };
+    const dobText = get('date_of_birth');
+    let dob = dates.get(dobText);
+    if (dob === undefined) dates.set(dobText, (dob = parseDate(dobText)));
     const problem =
       f.length !== header.length
         ? `row has ${f.length} fields but the header has ${header.length}`
-        : rowProblem(get, seen);
+        : rowProblem(get, seen, dob);
     if (problem) {
       rejected++;
       rejectRow(line, problem, raw);
@@ -110,10 +114,12 @@ export async function readPersonCsv(file: string, opts: ReadOptions): Promise<Re
     }
     const id = get('record_id');
     seen.add(id);
-    const dob = parseDate(get('date_of_birth'));
     if (dob > 0 && !isCalendarDate(dob)) impossibleDates++;
-    const extra: Record<string, string> = {};
-    extraColumns.forEach((name, k) => (extra[name] = f[extraIndex[k]!] ?? ''));
+    let extra: Record<string, string> | undefined;
+    if (extraColumns.length > 0) {
+      extra = {};
+      for (let k = 0; k < extraColumns.length; k++) extra[extraColumns[k]!] = f[extraIndex[k]!] ?? '';
+    }
     records.push({
       id,
       side: opts.side,
@@ -125,7 +131,7 @@ export async function readPersonCsv(file: string, opts: ReadOptions): Promise<Re
       country: get('country_of_citizenship'),
       passportNumber: get('passport_number'),
       aNumber: get('a_number'),
-      extra,
+      ...(extra ? { extra } : {}),
     });
   }
   if (header === undefined) throw new Error(`${file} is empty: a header row is required`);
@@ -164,14 +170,15 @@ function resolveHeader(header: string[], opts: ReadOptions) {
   return { columnIndex, extraColumns: [...compare], extraIndex };
 }
 
-function rowProblem(get: (c: ResolveColumn) => string, seen: ReadonlySet<string>): string | null {
+function rowProblem(
+  get: (c: ResolveColumn) => string,
+  seen: ReadonlySet<string>,
+  dob: number,
+): string | null {
   const id = get('record_id');
   if (id === '') return 'record_id is required';
   if (seen.has(id)) return `record_id "${id}" appears twice in this file`;
-  const dob = get('date_of_birth');
-  if (dob !== '' && parseDate(dob) < 0) {
-    return `date_of_birth "${dob}" is not a date (YYYY-MM-DD, YYYYMMDD or YYYY)`;
-  }
+  if (dob < 0) return `date_of_birth "${get('date_of_birth')}" is not a date (YYYY-MM-DD, YYYYMMDD or YYYY)`;
   const a = get('a_number');
   if (a !== '' && parseANumber(a) === 0) return `a_number "${a}" must have 7 to 9 digits`;
   return null;

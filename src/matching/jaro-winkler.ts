@@ -74,13 +74,20 @@ export function withinOneEdit(a: string, b: string): boolean {
   while (i < la && i < lb && a.charCodeAt(i) === b.charCodeAt(i)) i++;
   if (la === lb) {
     // substitution at i, or adjacent transposition at i, i+1
-    if (a.slice(i + 1) === b.slice(i + 1)) return true;
+    if (sameFrom(a, i + 1, b, i + 1)) return true;
     return (
       i + 1 < la &&
       a.charCodeAt(i) === b.charCodeAt(i + 1) &&
       a.charCodeAt(i + 1) === b.charCodeAt(i) &&
-      a.slice(i + 2) === b.slice(i + 2)
+      sameFrom(a, i + 2, b, i + 2)
     );
   }
-  return la > lb ? a.slice(i + 1) === b.slice(i) : a.slice(i) === b.slice(i + 1);
+  return la > lb ? sameFrom(a, i + 1, b, i) : sameFrom(a, i, b, i + 1);
+}
+
+/** Whether a from index x and b from index y are the same text (no substring allocated). */
+function sameFrom(a: string, x: number, b: string, y: number): boolean {
+  if (a.length - x !== b.length - y) return false;
+  for (; x < a.length; x++, y++) if (a.charCodeAt(x) !== b.charCodeAt(y)) return false;
+  return true;
 }
