@@ -1,30 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { generateDemoData } from '../demo/demo-data.js';
 import { resolveRecords } from './engine.js';
-import type { MatchRecord } from './record-store.js';
 import { MatchIndex } from './incremental.js';
-
-function demo(people: number, seed: number) {
-  const data = generateDemoData({ people, seed });
-  const person = new Map(data.truth.map((t) => [t.record, t.personKey]));
-  const records: MatchRecord[] = data.files.flatMap((f) =>
-    f.rows.map((r) => ({
-      id: `${f.source}:${r.record_id!}`,
-      givenName: r.given_name,
-      middleName: r.middle_name,
-      familyName: r.family_name,
-      dateOfBirth: r.date_of_birth,
-      sex: r.sex,
-      country: r.country_of_citizenship,
-      passportNumber: r.passport_number,
-      aNumber: r.a_number,
-    })),
-  );
-  return { records, person };
-}
+import { demoRecords } from './matching.factories.js';
 
 describe('blocking and resolution on a synthetic population', () => {
-  const { records, person } = demo(600, 4242);
+  const { records, person } = demoRecords(600, 4242);
   const result = resolveRecords(records);
   const truthOf = (i: number) => person.get(result.store.ids[i]!)!;
 
@@ -49,6 +29,27 @@ describe('blocking and resolution on a synthetic population', () => {
     expect(resolution.clusterId).toBe(`C${result.clustering.cluster[0]! + 1}`);
     expect(resolution.candidates[0]!.evidence.fields.length).toBeGreaterThan(3);
     expect(index.size).toBe(result.store.size);
+  });
+
+  it('sends a record with another A-number than the matching person to review, never links it', () => {
+    const index = MatchIndex.fromResult(result);
+    const withA = records.find((r) => (r.aNumber ?? '') !== '')!;
+    const resolution = index.resolve({ ...withA, id: 'NEW-3', aNumber: 'A000000001' });
+    expect(resolution.outcome).toBe('review');
+    expect(resolution.reason).toBe('a_number_conflict');
+  });
+
+  it('holds a possible twin (same family name and birth date, another given name) for review', () => {
+    const index = MatchIndex.fromResult(result);
+    const known = records[0]!;
+    const resolution = index.resolve({
+      ...known,
+      id: 'NEW-4',
+      givenName: 'Zebulon',
+      middleName: '',
+      passportNumber: '',
+    });
+    expect(resolution.outcome).not.toBe('link');
   });
 
   it('starts a new person for a record nobody resembles', () => {
