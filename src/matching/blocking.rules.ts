@@ -85,10 +85,24 @@ const sameDate = (s: RecordStore, i: number, j: number): boolean => dateLevel(s.
 const birthYear = (dob: number) => (dob === 0 ? -1 : Math.floor(dob / 10000));
 const monthDay = (dob: number) => (dob === 0 ? -1 : dob % 10000);
 
-/** Date of birth with the sound of any one name word (survives a typo in the other name). */
+/** The first two letters of a name (as a number), or -1: a typo further on changes the sound, not these. */
+function prefix2(s: RecordStore, nameId: number): number {
+  if (nameId < 0) return -1;
+  const text = s.name(nameId);
+  return text.length < 2 ? -1 : text.charCodeAt(0) * 65536 + text.charCodeAt(1);
+}
+
+/**
+ * Date of birth with the sound, or the first two letters, of any one name word (survives a typo
+ * in the other name, or a typo that changes a name's sound).
+ */
 const dobName: BlockingRule['keys'] = (s, i, out) => {
   const dob = s.dob[i]!;
   if (dob === 0) return;
+  const pg = prefix2(s, s.given[i]!);
+  const pf = prefix2(s, s.familyMain[i]!);
+  if (pg >= 0) out.push(hashKey(8, dob, pg));
+  if (pf >= 0 && pf !== pg) out.push(hashKey(8, dob, pf));
   const g = phon(s, s.given[i]!);
   if (g >= 0) out.push(hashKey(3, dob, g));
   for (let k = 0 as 0 | 1; k <= 1; k++) {
@@ -118,7 +132,7 @@ export function defaultBlockingRules(fields: readonly FieldSpec[], store: Record
       keys: namePair(6, monthDay),
       pairFilter: sameDate,
     },
-    { name: 'date of birth+name sound', maxBlock: 200, keys: dobName },
+    { name: 'date of birth+name sound or first two letters', maxBlock: 200, keys: dobName },
     {
       // The exact number, and either half with the birth year: a mistyped digit leaves one half
       // intact, and the year keeps halves from pairing strangers once there are millions.
