@@ -1,5 +1,6 @@
 import { dateLevel, documentLevel } from './compare.rules.js';
 import type { FieldSpec } from './fields.rules.js';
+import { jaroWinkler } from './jaro-winkler.js';
 import type { RecordStore } from './record-store.js';
 
 /**
@@ -92,17 +93,10 @@ function prefix2(s: RecordStore, nameId: number): number {
   return text.length < 2 ? -1 : text.charCodeAt(0) * 65536 + text.charCodeAt(1);
 }
 
-/**
- * Date of birth with the sound, or the first two letters, of any one name word (survives a typo
- * in the other name, or a typo that changes a name's sound).
- */
+/** Date of birth with the sound of any one name word (survives a typo in the other name). */
 const dobName: BlockingRule['keys'] = (s, i, out) => {
   const dob = s.dob[i]!;
   if (dob === 0) return;
-  const pg = prefix2(s, s.given[i]!);
-  const pf = prefix2(s, s.familyMain[i]!);
-  if (pg >= 0) out.push(hashKey(8, dob, pg));
-  if (pf >= 0 && pf !== pg) out.push(hashKey(8, dob, pf));
   const g = phon(s, s.given[i]!);
   if (g >= 0) out.push(hashKey(3, dob, g));
   for (let k = 0 as 0 | 1; k <= 1; k++) {
@@ -110,6 +104,32 @@ const dobName: BlockingRule['keys'] = (s, i, out) => {
     if (f >= 0 && f !== g) out.push(hashKey(3, dob, f));
   }
 };
+
+/**
+ * Date of birth with the first two letters of any one name word: finds a typo that changed a
+ * name's sound. Two letters are shared by many people born the same day, so a pair is compared
+ * only if some name of one is close to some name of the other (Jaro–Winkler ≥ 0.85).
+ */
+const dobPrefix: BlockingRule['keys'] = (s, i, out) => {
+  const dob = s.dob[i]!;
+  if (dob === 0) return;
+  const pg = prefix2(s, s.given[i]!);
+  const pf = prefix2(s, s.familyMain[i]!);
+  if (pg >= 0) out.push(hashKey(8, dob, pg));
+  if (pf >= 0 && pf !== pg) out.push(hashKey(8, dob, pf));
+};
+
+function someNameClose(s: RecordStore, i: number, j: number): boolean {
+  const gi = s.given[i]!;
+  const fi = s.family[i]!;
+  const gj = s.given[j]!;
+  const fj = s.family[j]!;
+  return close(s, gi, gj) || close(s, fi, fj) || close(s, gi, fj) || close(s, fi, gj);
+}
+
+function close(s: RecordStore, a: number, b: number): boolean {
+  return a >= 0 && b >= 0 && (a === b || jaroWinkler(s.name(a), s.name(b)) >= 0.85);
+}
 
 /** The default rules for person records; `fields` adds one rule per identifying extra column. */
 export function defaultBlockingRules(fields: readonly FieldSpec[], store: RecordStore): BlockingRule[] {
@@ -132,7 +152,13 @@ export function defaultBlockingRules(fields: readonly FieldSpec[], store: Record
       keys: namePair(6, monthDay),
       pairFilter: sameDate,
     },
-    { name: 'date of birth+name sound or first two letters', maxBlock: 200, keys: dobName },
+    { name: 'date of birth+name sound', maxBlock: 200, keys: dobName },
+    {
+      name: 'date of birth+first two letters of a name, names close',
+      maxBlock: 200,
+      keys: dobPrefix,
+      pairFilter: someNameClose,
+    },
     {
       // The exact number, and either half with the birth year: a mistyped digit leaves one half
       // intact, and the year keeps halves from pairing strangers once there are millions.
