@@ -2,6 +2,9 @@ import { describe, expect, it } from 'vitest';
 import { resolveRecords } from './engine.js';
 import { MatchIndex } from './incremental.js';
 import { demoRecords } from './matching.factories.js';
+import { compareInParallel } from './parallel-compare.js';
+import { PairComparator } from './compare.rules.js';
+import { specsOf } from './model.rules.js';
 
 describe('blocking and resolution on a synthetic population', () => {
   const { records, person } = demoRecords(600, 4242);
@@ -19,6 +22,22 @@ describe('blocking and resolution on a synthetic population', () => {
     }
     expect(found / truePairs).toBeGreaterThanOrEqual(0.99);
     expect(result.pairs.count).toBeLessThan(result.store.size * 20);
+  });
+
+  it('compares exactly the same pairs on two threads as on one', () => {
+    const fields = specsOf(result.model);
+    const parallel = compareInParallel(
+      result.store,
+      result.index,
+      new PairComparator(result.store, fields),
+      fields,
+      false,
+    )!;
+    const key = (a: Int32Array, b: Int32Array, pattern: Float64Array, n: number) =>
+      Array.from({ length: n }, (_, p) => `${a[p]!}:${b[p]!}:${pattern[p]!}`).sort();
+    expect(key(parallel.a, parallel.b, parallel.pattern, parallel.count)).toEqual(
+      key(result.pairs.a, result.pairs.b, result.pairs.pattern, result.pairs.count),
+    );
   });
 
   it('links a new record of a known person through the incremental index, with evidence', () => {

@@ -45,6 +45,7 @@ export function compareCandidates(
   from = 0,
   to = store.size,
   onProgress?: (done: number) => void,
+  withProbes = true,
 ): PairBuffer {
   const stamp = new Int32Array(store.size).fill(-1);
   const side = store.side;
@@ -79,7 +80,7 @@ export function compareCandidates(
     }
     if (onProgress && (i & 0xffff) === 0) onProgress(i);
   }
-  if (anyProbe) probePass(store, index, comparator, link, out, from, to, probePairs);
+  if (anyProbe && withProbes) probePass(store, index, comparator, link, out, from, to, probePairs);
   return out;
 }
 
@@ -87,7 +88,7 @@ export function compareCandidates(
  * The probe rules' blocks, searched from each probe record against the whole block (newer
  * records included). Two probes meet once, from the newer one.
  */
-function probePass(
+export function probePass(
   store: RecordStore,
   index: BlockIndex,
   comparator: PairComparator,

@@ -3,6 +3,7 @@ import { defaultBlockingRules, type BlockingRule } from './blocking.rules.js';
 import { compareCandidates, PairBuffer } from './candidates.js';
 import { clusterPairs, type ClusterResult, type ReviewPair } from './clustering.rules.js';
 import { PairComparator } from './compare.rules.js';
+import { compareInParallel, PARALLEL_MIN_RECORDS } from './parallel-compare.js';
 import { defaultM, expectationMaximization, type LabelledPattern } from './em.rules.js';
 import { LEVELS } from './fields.rules.js';
 import { modelFrom, specsOf, type MatchModel } from './model.rules.js';
@@ -27,6 +28,8 @@ export interface ResolveOptions {
   /** Blocking rules (default: defaultBlockingRules). */
   rules?: (fields: ReturnType<typeof inferFields>, store: RecordStore) => BlockingRule[];
   onProgress?: (message: string) => void;
+  /** Compare on two threads when there are many records (default true). */
+  parallel?: boolean;
 }
 
 /** Everything a batch run produced; `pairs` holds every compared pair with its vector and weight. */
@@ -85,9 +88,17 @@ export function resolveRecords(records: Iterable<MatchRecord>, opts: ResolveOpti
   lap('block');
   progress(`${store.size} records in ${index.slots} blocks; comparing candidate pairs`);
   const comparator = new PairComparator(store, fields);
-  const pairs = compareCandidates(store, index, comparator, link, new PairBuffer(), 0, store.size, (i) => {
+  const onCompared = (i: number) => {
     progress(`compared candidates of ${i} of ${store.size} records`);
-  });
+  };
+  // Two threads for large inputs with the default rules (a worker rebuilds them itself).
+  const parallel =
+    opts.parallel !== false && !opts.rules && store.size >= PARALLEL_MIN_RECORDS
+      ? compareInParallel(store, index, comparator, fields, link, onCompared)
+      : null;
+  const pairs =
+    parallel ??
+    compareCandidates(store, index, comparator, link, new PairBuffer(), 0, store.size, onCompared);
   lap('compare');
   progress(`${pairs.count} candidate pairs; estimating the model`);
   const model = opts.model ?? trainModel(store, comparator, fields, pairs, link, opts);

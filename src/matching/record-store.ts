@@ -31,8 +31,13 @@ export interface MatchRecord {
 /** Strings interned to dense integer ids, with a use count per id (for term frequencies). */
 export class Dictionary {
   private readonly ids = new Map<string, number>();
-  readonly values: string[] = [];
+  readonly values: string[];
   counts = new Int32Array(256);
+
+  /** A dictionary of known values (a copy sent to a worker: read-only, `find` unsupported). */
+  constructor(values: string[] = []) {
+    this.values = values;
+  }
 
   /** The id of s, adding it when new; counts one use when `count` is true. */
   intern(s: string, count = true): number {
