@@ -96,7 +96,8 @@ const PARTICLES = new Set([
 /** Distinct raw texts remembered per parse cache. */
 const PARSE_CACHE_LIMIT = 2_000_000;
 
-const INT_COLUMNS = [
+/** The Int32Array columns of a store (grown together, copied together to workers). */
+export const STORE_INT_COLUMNS = [
   'given',
   'givenJoined',
   'middle',
@@ -175,7 +176,7 @@ export class RecordStore {
 
   private ensure(n: number): void {
     if (n <= this.given.length) return;
-    for (const column of INT_COLUMNS) this[column] = grow(this[column], n);
+    for (const column of STORE_INT_COLUMNS) this[column] = grow(this[column], n);
     this.side = grow(this.side, n);
     this.sex = grow(this.sex, n);
     this.extras = this.extras.map((e) => grow(e, n));

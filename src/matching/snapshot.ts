@@ -1,6 +1,6 @@
 import { BlockIndex } from './block-index.js';
 import type { BlockingRule } from './blocking.rules.js';
-import { Dictionary, RecordStore } from './record-store.js';
+import { Dictionary, RecordStore, STORE_INT_COLUMNS } from './record-store.js';
 
 /** What a comparing worker needs of a record store: its columns and texts (structured-clonable). */
 export interface StoreSnapshot {
@@ -16,26 +16,13 @@ export interface StoreSnapshot {
   extraValues: string[][];
 }
 
-const INT_COLUMNS = [
-  'given',
-  'givenJoined',
-  'middle',
-  'family',
-  'familyJoined',
-  'familyMain',
-  'familyLast',
-  'dob',
-  'country',
-  'passport',
-  'aNumber',
-] as const;
-type IntColumn = (typeof INT_COLUMNS)[number];
+type IntColumn = (typeof STORE_INT_COLUMNS)[number];
 
 /** The parts of a store that comparison and blocking filters read. */
 export function snapshotStore(store: RecordStore): StoreSnapshot {
   const n = store.size;
   const ints = {} as Record<IntColumn, Int32Array<ArrayBuffer>>;
-  for (const c of INT_COLUMNS) ints[c] = store[c].slice(0, n);
+  for (const c of STORE_INT_COLUMNS) ints[c] = store[c].slice(0, n);
   return {
     size: n,
     extraNames: [...store.extraNames],
@@ -53,7 +40,7 @@ export function snapshotStore(store: RecordStore): StoreSnapshot {
 /** A read-only store rebuilt from a snapshot (no ids, no counts: comparison does not read them). */
 export function storeFromSnapshot(snap: StoreSnapshot): RecordStore {
   const store = new RecordStore(snap.extraNames);
-  for (const c of INT_COLUMNS) store[c] = snap.ints[c];
+  for (const c of STORE_INT_COLUMNS) store[c] = snap.ints[c];
   store.side = snap.side;
   store.sex = snap.sex;
   store.extras = snap.extras;
