@@ -17,14 +17,15 @@ import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { sql } from 'kysely';
-import pg from 'pg';
 import { createAccount } from '../src/access/index.js';
 import { openDatabase, type Database } from '../src/db/database.js';
 import { migrate } from '../src/db/migrate.js';
+import { createScratchDatabase } from '../src/db/scratch-database.js';
 import { createSourceToken } from '../src/departures/index.js';
 import { writeDemoData } from '../src/demo/demo-data.js';
 import { ensureDefaultSources, ingestFile } from '../src/ingest/index.js';
 import { recomputeAllOverstays } from '../src/lifecycle/index.js';
+import { percentile } from './stats.js';
 
 const { values } = parseArgs({
   options: {
@@ -38,10 +39,6 @@ const { values } = parseArgs({
 });
 const pgUrl = process.env.BENCH_DATABASE_URL ?? process.env.TEST_DATABASE_URL;
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'passage-bench-life-'));
-const pct = (xs: number[], p: number) => {
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))] ?? 0;
-};
 
 async function freshDatabase(): Promise<{
   database: Database;
@@ -56,22 +53,11 @@ async function freshDatabase(): Promise<{
       drop: async () => {},
     };
   }
-  const name = `passage_bench_${process.pid}`;
-  const admin = new pg.Client({ connectionString: pgUrl });
-  await admin.connect();
-  await admin.query(`CREATE DATABASE ${name}`);
-  await admin.end();
-  const url = new URL(pgUrl);
-  url.pathname = `/${name}`;
+  const scratch = await createScratchDatabase(pgUrl, 'passage_bench');
   return {
-    database: await openDatabase({ kind: 'postgres', url: url.toString() }),
-    env: { DATABASE_URL: url.toString() },
-    drop: async () => {
-      const c = new pg.Client({ connectionString: pgUrl });
-      await c.connect();
-      await c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-      await c.end();
-    },
+    database: await openDatabase({ kind: 'postgres', url: scratch.url }),
+    env: { DATABASE_URL: scratch.url },
+    drop: scratch.drop,
   };
 }
 
@@ -203,8 +189,8 @@ async function streamPart() {
     achievedRate: Math.round(total / wall),
     retries,
     errors,
-    p50Ms: +pct(latencies, 50).toFixed(1),
-    p99Ms: +pct(latencies, 99).toFixed(1),
+    p50Ms: +percentile(latencies, 50).toFixed(1),
+    p99Ms: +percentile(latencies, 99).toFixed(1),
     maxMs: +Math.max(...latencies).toFixed(1),
     stored: Number(stored.rows[0]?.n),
     storedDistinct: Number(stored.rows[0]?.d),

@@ -43,7 +43,6 @@ describe.each(ENGINES)('ingest on %s', (engine) => {
   });
   const badDate = buildAdmissionRow({ record_id: 'I94-M-3', admitted_on: '2025-02-30' });
   const missing = buildAdmissionRow({ record_id: 'I94-M-4', class_of_admission: '' });
-  const header = csvLine(ADMISSION_HEADER);
   const mixed = Buffer.concat([
     Buffer.from(admissionsCsv([good1, badDate, missing])),
     Buffer.from('I94-M-5,Too,Short\n'),
@@ -54,7 +53,6 @@ describe.each(ENGINES)('ingest on %s', (engine) => {
   ]);
 
   it('accepts the good rows and quarantines each bad row with its line number and every reason', async () => {
-    expect(header.startsWith('record_id')).toBe(true);
     const file = writeFile(dir, `mixed-${engine}.csv`, mixed);
     const s = await ingestFile(d.db, { sourceCode: 'I94', filePath: file });
     expect(s).toMatchObject({ rowsRead: 6, accepted: 2, quarantined: 4, duplicates: 0 });

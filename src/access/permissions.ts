@@ -22,42 +22,21 @@ const P = Permission;
  * Analysts work on aggregates and never see a person; auditors read the audit trail, not
  * people; quarantined rows hold raw personal data, so only staff who fix data see them.
  */
+const OFFICER: readonly Permission[] = [
+  P.ReportView,
+  P.PersonSearch,
+  P.PersonView,
+  P.IngestView,
+  P.IngestQuarantineView,
+  P.DepartureRecord,
+  P.DepartureFeed,
+  P.ReviewView,
+];
+const SUPERVISOR: readonly Permission[] = [...OFFICER, P.VoluntaryDepartureGrant];
 const GRANTS: Record<Role, readonly Permission[]> = {
-  admin: [
-    P.ReportView,
-    P.PersonSearch,
-    P.PersonView,
-    P.IngestView,
-    P.IngestQuarantineView,
-    P.IngestRun,
-    P.AuditView,
-    P.AccountsManage,
-    P.DepartureRecord,
-    P.DepartureFeed,
-    P.ReviewView,
-    P.VoluntaryDepartureGrant,
-  ],
-  supervisor: [
-    P.ReportView,
-    P.PersonSearch,
-    P.PersonView,
-    P.IngestView,
-    P.IngestQuarantineView,
-    P.DepartureRecord,
-    P.DepartureFeed,
-    P.ReviewView,
-    P.VoluntaryDepartureGrant,
-  ],
-  officer: [
-    P.ReportView,
-    P.PersonSearch,
-    P.PersonView,
-    P.IngestView,
-    P.IngestQuarantineView,
-    P.DepartureRecord,
-    P.DepartureFeed,
-    P.ReviewView,
-  ],
+  admin: [...SUPERVISOR, P.IngestRun, P.AuditView, P.AccountsManage],
+  supervisor: SUPERVISOR,
+  officer: OFFICER,
   analyst: [P.ReportView, P.IngestView],
   auditor: [P.ReportView, P.IngestView, P.AuditView],
 };

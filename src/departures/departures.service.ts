@@ -9,11 +9,11 @@ import {
   findSource,
   finishJob,
   ingestBatch,
-  type JobCounts,
+  emptyCounts,
   type LinkedHook,
   type RowResult,
 } from '../ingest/index.js';
-import type { SourceRow } from '../ingest/row-source.js';
+import { jsonLineToRow, objectToRow, type SourceRow } from '../ingest/row-source.js';
 import { idempotencyConflict, invalid, invalidToken } from '../shared/errors.js';
 import {
   findIdempotent,
@@ -69,41 +69,10 @@ export async function authenticateSource(db: Kysely<DB>, authorization: string |
 
 /** Turns a request body (one object, an array, or NDJSON text) into rows with line numbers. */
 export function bodyToRows(body: unknown): SourceRow[] {
-  const fromObject = (o: unknown, line: number): SourceRow => {
-    const raw = JSON.stringify(o);
-    if (o === null || typeof o !== 'object' || Array.isArray(o)) {
-      return { lineNumber: line, raw, fields: undefined, problems: ['each record must be a JSON object'] };
-    }
-    const fields: Record<string, unknown> = {};
-    for (const [k, v] of Object.entries(o as Record<string, unknown>)) {
-      fields[k.trim().toLowerCase()] =
-        v === null ? '' : typeof v === 'number' || typeof v === 'boolean' ? String(v) : v;
-    }
-    return { lineNumber: line, raw, fields, problems: [] };
-  };
   if (typeof body === 'string') {
-    const rows: SourceRow[] = [];
-    body.split('\n').forEach((line, i) => {
-      if (line.trim() === '') {
-        return;
-      }
-      try {
-        rows.push(fromObject(JSON.parse(line) as unknown, i + 1));
-      } catch (err) {
-        rows.push({
-          lineNumber: i + 1,
-          raw: line,
-          fields: undefined,
-          problems: [`not valid JSON: ${(err as Error).message}`],
-        });
-      }
-    });
-    return rows;
+    return body.split('\n').flatMap((line, i) => (line.trim() === '' ? [] : [jsonLineToRow(line, i + 1)]));
   }
-  if (Array.isArray(body)) {
-    return body.map((o, i) => fromObject(o, i + 1));
-  }
-  return [fromObject(body, 1)];
+  return (Array.isArray(body) ? body : [body]).map((o, i) => objectToRow(o, i + 1));
 }
 
 const afterLinking: LinkedHook = async (tx, linked) => {
@@ -171,15 +140,7 @@ export async function receiveDepartures(
       format: 'ndjson',
       startedBy,
     });
-    const counts: JobCounts = {
-      rowsRead: 0,
-      accepted: 0,
-      newVersions: 0,
-      duplicates: 0,
-      quarantined: 0,
-      newlyQuarantined: 0,
-      bytesRead: 0,
-    };
+    const counts = emptyCounts();
     const { results } = await ingestBatch(
       { db: tx, source: fullSource, jobId, fileName, link: { unmatched: 'review' }, onLinked: afterLinking },
       rows,

@@ -3,7 +3,14 @@ import type { DB } from '../db/schema.js';
 import { ensureSource } from './ingest.store.js';
 
 export { ingestBatch, type RowResult, type LinkedHook, type BatchContext } from './ingest-batch.js';
-export { createJob, finishJob, findSource, type JobCounts, type Source } from './ingest.store.js';
+export {
+  createJob,
+  emptyCounts,
+  finishJob,
+  findSource,
+  type JobCounts,
+  type Source,
+} from './ingest.store.js';
 export {
   ingestFile,
   UnknownSourceError,

@@ -87,8 +87,7 @@ export async function ingestBatch(
   const inTransaction = <T>(work: (tx: Transaction<DB>) => Promise<T>) =>
     isTransaction(ctx.db) ? work(ctx.db) : ctx.db.transaction().execute(work);
   return inTransaction(async (tx) => {
-    const newlyQuarantined = await insertQuarantined(tx, bad);
-    const newBad = new Set(newlyQuarantinedLines(bad, newlyQuarantined));
+    const newBad = await insertQuarantined(tx, bad);
     const known = await knownVersions(tx, source.id, [...new Set(good.map((g) => g.id))]);
     const checksums = new Set(known.map((k) => `${k.sourceRecordId}|${k.checksum}`));
     const latest = new Map<string, number>();
@@ -138,17 +137,17 @@ export async function ingestBatch(
     await upsertProjections(tx, projected);
     await ctx.onLinked?.(tx, projected);
 
-    const alreadyQuarantined = bad.length - newlyQuarantined;
+    const alreadyQuarantined = bad.length - newBad.size;
     counts.rowsRead += rows.length;
     counts.accepted += fresh.length;
     counts.newVersions += fresh.filter((f) => f.version > 1).length;
     counts.duplicates += duplicates + alreadyQuarantined;
-    counts.quarantined += newlyQuarantined;
-    counts.newlyQuarantined += newlyQuarantined;
+    counts.quarantined += newBad.size;
     await saveJobCounts(tx, jobId, counts);
+    const badByLine = new Map(bad.map((b) => [b.lineNumber, b]));
     const freshByLine = new Map(fresh.map((f) => [f.lineNumber, f]));
     const results: RowResult[] = rows.map((row) => {
-      const q = bad.find((b) => b.lineNumber === row.lineNumber);
+      const q = badByLine.get(row.lineNumber);
       const recordId = typeof row.fields?.record_id === 'string' ? row.fields.record_id.trim() || null : null;
       if (q) {
         return {
@@ -177,15 +176,4 @@ export async function ingestBatch(
     });
     return { alreadyQuarantined, results };
   });
-}
-
-/**
- * insertQuarantined reports only how many rows were new; rows are inserted in order with
- * ON CONFLICT DO NOTHING, so when every row is new (or none is) the lines are known exactly. In a
- * mixed batch the per-row status is approximate; the counts stay exact.
- */
-function newlyQuarantinedLines(bad: QuarantineInput[], inserted: number): number[] {
-  return inserted === bad.length
-    ? bad.map((b) => b.lineNumber)
-    : bad.slice(0, inserted).map((b) => b.lineNumber);
 }

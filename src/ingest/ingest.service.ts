@@ -4,7 +4,14 @@ import type { Kysely } from 'kysely';
 import type { DB } from '../db/schema.js';
 import { ingestBatch, type LinkedHook } from './ingest-batch.js';
 import { detectFormat, readRows, type FileFormat, type SourceRow } from './row-source.js';
-import { createJob, finishJob, findSource, listSources, type JobCounts } from './ingest.store.js';
+import {
+  createJob,
+  emptyCounts,
+  finishJob,
+  findSource,
+  listSources,
+  type JobCounts,
+} from './ingest.store.js';
 
 export const BATCH_SIZE = 500;
 
@@ -60,15 +67,7 @@ export async function ingestFile(db: Kysely<DB>, opts: IngestOptions): Promise<I
     format,
     startedBy: opts.startedBy ?? 'cli',
   });
-  const counts: JobCounts = {
-    rowsRead: 0,
-    accepted: 0,
-    newVersions: 0,
-    duplicates: 0,
-    quarantined: 0,
-    newlyQuarantined: 0,
-    bytesRead: 0,
-  };
+  const counts = emptyCounts();
   let alreadyQuarantined = 0;
   const ctx = { db, source, jobId, fileName, onLinked: opts.onLinked };
   try {

@@ -49,7 +49,6 @@ export interface JobCounts {
   newVersions: number;
   duplicates: number;
   quarantined: number;
-  newlyQuarantined: number;
   bytesRead: number;
 }
 
@@ -138,9 +137,9 @@ export interface QuarantineInput {
   checksum: string;
 }
 
-/** Returns how many rows were new to quarantine (a re-ingest of the same bad row adds none). */
-export async function insertQuarantined(db: Q, rows: QuarantineInput[]): Promise<number> {
-  if (!rows.length) return 0;
+/** Returns the lines new to quarantine (a re-ingest of the same bad row adds none). */
+export async function insertQuarantined(db: Q, rows: QuarantineInput[]): Promise<Set<number>> {
+  if (!rows.length) return new Set();
   const result = await db
     .insertInto('quarantined_rows')
     .values(
@@ -155,9 +154,9 @@ export async function insertQuarantined(db: Q, rows: QuarantineInput[]): Promise
       })),
     )
     .onConflict((oc) => oc.columns(['source_id', 'file_name', 'line_number', 'checksum']).doNothing())
-    .returning('id')
+    .returning('line_number')
     .execute();
-  return result.length;
+  return new Set(result.map((r) => Number(r.line_number)));
 }
 
 export interface KnownVersion {
@@ -448,4 +447,9 @@ export async function listQuarantined(
     })),
     total: Number(total.n),
   };
+}
+
+/** A job's counts before its first batch. */
+export function emptyCounts(): JobCounts {
+  return { rowsRead: 0, accepted: 0, newVersions: 0, duplicates: 0, quarantined: 0, bytesRead: 0 };
 }

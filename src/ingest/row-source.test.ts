@@ -53,7 +53,7 @@ describe('reading NDJSON', () => {
     const rows = await rowsOf('{"id":"1"}\n{oops\n[1,2]\n\n{"id":2,"n":null}\n', 'rows.ndjson');
     expect(rows.map((r) => r.lineNumber)).toEqual([1, 2, 3, 5]);
     expect(rows[1]?.problems[0]).toMatch(/^not valid JSON/);
-    expect(rows[2]?.problems).toEqual(['each line must be one JSON object']);
+    expect(rows[2]?.problems).toEqual(['each record must be one JSON object']);
     expect(rows[3]?.fields).toEqual({ id: '2', n: '' });
   });
   it('refuses nested values', async () => {

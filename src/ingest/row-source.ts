@@ -99,6 +99,35 @@ export async function* readCsv(
   }
 }
 
+/** One JSON text (an NDJSON line) as a row; broken JSON becomes a problem, not an exception. */
+export function jsonLineToRow(raw: string, lineNumber: number): SourceRow {
+  try {
+    return objectToRow(JSON.parse(raw) as unknown, lineNumber, raw);
+  } catch (err) {
+    return { lineNumber, raw, fields: undefined, problems: [`not valid JSON: ${(err as Error).message}`] };
+  }
+}
+
+/**
+ * A parsed JSON record as a row: keys lower-cased, scalars as text, null as blank. Anything but a
+ * flat object is reported as a problem (the same rules for NDJSON files and API bodies).
+ */
+export function objectToRow(value: unknown, lineNumber: number, raw = JSON.stringify(value)): SourceRow {
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) {
+    return { lineNumber, raw, fields: undefined, problems: ['each record must be one JSON object'] };
+  }
+  const fields: Record<string, unknown> = {};
+  const nested: string[] = [];
+  for (const [k, v] of Object.entries(value as Record<string, unknown>)) {
+    const key = k.trim().toLowerCase();
+    if (v !== null && typeof v === 'object') nested.push(key);
+    fields[key] = v === null ? '' : typeof v === 'number' || typeof v === 'boolean' ? String(v) : v;
+  }
+  const problems = nested.length ? [`nested values are not accepted (${nested.join(', ')})`] : [];
+  problems.push(...encodingProblems(fields));
+  return { lineNumber, raw, fields, problems };
+}
+
 /** Streams an NDJSON file: one JSON object per line; blank lines are skipped. */
 export async function* readNdjson(
   filePath: string,
@@ -117,27 +146,7 @@ export async function* readNdjson(
       lineNumber++;
       const raw = lineNumber === 1 ? line.replace(/^\uFEFF/, '') : line;
       if (raw.trim() === '') continue;
-      let parsed: unknown;
-      try {
-        parsed = JSON.parse(raw);
-      } catch (err) {
-        yield { lineNumber, raw, fields: undefined, problems: [`not valid JSON: ${(err as Error).message}`] };
-        continue;
-      }
-      if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) {
-        yield { lineNumber, raw, fields: undefined, problems: ['each line must be one JSON object'] };
-        continue;
-      }
-      const fields: Record<string, unknown> = {};
-      const nested: string[] = [];
-      for (const [k, v] of Object.entries(parsed as Record<string, unknown>)) {
-        const key = k.trim().toLowerCase();
-        if (v !== null && typeof v === 'object') nested.push(key);
-        fields[key] = v === null ? '' : typeof v === 'number' || typeof v === 'boolean' ? String(v) : v;
-      }
-      const problems = nested.length ? [`nested values are not accepted (${nested.join(', ')})`] : [];
-      problems.push(...encodingProblems(fields));
-      yield { lineNumber, raw, fields, problems };
+      yield jsonLineToRow(raw, lineNumber);
     }
   } finally {
     lines.close();

@@ -76,15 +76,7 @@ export async function overstayReport(db: Kysely<DB>): Promise<OverstayReportResp
   const { rows, asOf, total } = await determinationCounts(db);
   const acc = createReportAccumulator();
   for (const r of rows) {
-    const row = {
-      outcome: r.outcome,
-      fiscalYear: r.fiscalYear,
-      classOfAdmission: r.classOfAdmission,
-      countryOfCitizenship: r.countryOfCitizenship,
-    };
-    for (let i = 0; i < r.count; i++) {
-      acc.add(row);
-    }
+    acc.add(r, r.count);
   }
   return { ...acc.finish(), asOf, generatedAt: new Date().toISOString(), admissionsDetermined: total };
 }

@@ -202,6 +202,23 @@ describe('buildOverstayReport: small-cell suppression', () => {
     expect(r.suppressionRule).toContain('Complementary suppression');
   });
 
+  it('counts a grouped row as many times as its count, the same as adding it one by one', () => {
+    const input = [...mix(20, 12, 15), ...rows(3, 'not_determinable'), ...rows(2, 'data_error')];
+    const one = createReportAccumulator();
+    const grouped = createReportAccumulator();
+    const groups = new Map<string, { row: ReportInputRow; n: number }>();
+    for (const row of input) {
+      one.add(row);
+      const key = JSON.stringify(row);
+      const g = groups.get(key) ?? { row, n: 0 };
+      g.n += 1;
+      groups.set(key, g);
+    }
+    for (const g of groups.values()) grouped.add(g.row, g.n);
+    expect(groups.size).toBeLessThan(input.length);
+    expect(grouped.finish()).toEqual(one.finish());
+  });
+
   it('rejects a minimum cell size that is not a whole number of at least 1', () => {
     expect(() => createReportAccumulator({ minCell: 0 })).toThrow(RangeError);
     expect(() => createReportAccumulator({ minCell: 2.5 })).toThrow(RangeError);

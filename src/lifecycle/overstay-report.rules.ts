@@ -55,7 +55,8 @@ export interface ReportOptions {
 }
 
 export interface ReportAccumulator {
-  add(row: ReportInputRow): void;
+  /** Counts `row` once, or `count` times for rows already grouped (e.g. by SQL). */
+  add(row: ReportInputRow, count?: number): void;
   finish(): OverstayReport;
 }
 
@@ -80,11 +81,11 @@ interface YearCounts {
   country_of_citizenship: Map<string, Counts>;
 }
 
-function bump(map: Map<string, Counts>, key: string, measure: 1 | 2 | 3): void {
+function bump(map: Map<string, Counts>, key: string, measure: 1 | 2 | 3, n: number): void {
   let counts = map.get(key);
   if (!counts) map.set(key, (counts = [0, 0, 0, 0]));
-  counts[0] += 1;
-  counts[measure] += 1;
+  counts[0] += n;
+  counts[measure] += n;
 }
 
 /**
@@ -103,12 +104,12 @@ export function createReportAccumulator(opts: ReportOptions = {}): ReportAccumul
   let notDeterminable = 0;
   let dataErrors = 0;
   return {
-    add(row) {
+    add(row, count = 1) {
       const measure = MEASURE[row.outcome] as (typeof MEASURE)[OverstayOutcome] | undefined;
       if (measure === null) return;
-      if (measure === 'nd') notDeterminable += 1;
+      if (measure === 'nd') notDeterminable += count;
       else if (measure === undefined || measure === 'err' || !Number.isInteger(row.fiscalYear)) {
-        dataErrors += 1;
+        dataErrors += count;
       } else {
         const fy = row.fiscalYear as number;
         let year = years.get(fy);
@@ -116,10 +117,10 @@ export function createReportAccumulator(opts: ReportOptions = {}): ReportAccumul
           year = { total: [0, 0, 0, 0], class_of_admission: new Map(), country_of_citizenship: new Map() };
           years.set(fy, year);
         }
-        year.total[0] += 1;
-        year.total[measure] += 1;
-        bump(year.class_of_admission, row.classOfAdmission, measure);
-        bump(year.country_of_citizenship, row.countryOfCitizenship ?? UNKNOWN_COUNTRY, measure);
+        year.total[0] += count;
+        year.total[measure] += count;
+        bump(year.class_of_admission, row.classOfAdmission, measure, count);
+        bump(year.country_of_citizenship, row.countryOfCitizenship ?? UNKNOWN_COUNTRY, measure, count);
       }
     },
     finish: () => finishReport(years, notDeterminable, dataErrors, minCell),

@@ -1,25 +1,15 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { ADMISSION_COLUMNS, PERSON_COLUMNS } from '../../src/ingest/record.schema.js';
 
 /** Test data builders: one place for the shape of synthetic rows. All names are made up. */
+type PersonField = Exclude<(typeof PERSON_COLUMNS)[number], 'source'>;
+/** The I-94 file layout: the person columns (source is implied by the file) and the admission columns. */
 export const ADMISSION_HEADER = [
-  'record_id',
-  'given_name',
-  'middle_name',
-  'family_name',
-  'date_of_birth',
-  'sex',
-  'country_of_citizenship',
-  'passport_number',
-  'passport_country',
-  'a_number',
-  'admission_number',
-  'class_of_admission',
-  'port_of_entry',
-  'admitted_on',
-  'admit_until',
-] as const;
+  ...PERSON_COLUMNS.filter((c): c is PersonField => c !== 'source'),
+  ...ADMISSION_COLUMNS,
+];
 
 export type AdmissionRow = Record<(typeof ADMISSION_HEADER)[number], string>;
 

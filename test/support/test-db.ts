@@ -1,7 +1,6 @@
-import crypto from 'node:crypto';
-import pg from 'pg';
 import { openDatabase, type Database } from '../../src/db/database.js';
 import { migrate } from '../../src/db/migrate.js';
+import { createScratchDatabase } from '../../src/db/scratch-database.js';
 import { ensureDefaultSources } from '../../src/ingest/index.js';
 
 /**
@@ -19,22 +18,7 @@ export interface TestDatabase extends Database {
 
 export async function createPgDatabase(): Promise<{ url: string; drop: () => Promise<void> }> {
   if (!TEST_PG_URL) throw new Error('no TEST_DATABASE_URL');
-  const name = `passage_test_${process.pid}_${crypto.randomBytes(4).toString('hex')}`;
-  const admin = new pg.Client({ connectionString: TEST_PG_URL });
-  await admin.connect();
-  await admin.query(`CREATE DATABASE ${name}`);
-  await admin.end();
-  const url = new URL(TEST_PG_URL);
-  url.pathname = `/${name}`;
-  return {
-    url: url.toString(),
-    drop: async () => {
-      const c = new pg.Client({ connectionString: TEST_PG_URL });
-      await c.connect();
-      await c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-      await c.end();
-    },
-  };
+  return createScratchDatabase(TEST_PG_URL, 'passage_test');
 }
 
 /** A migrated database with the default sources, on the engine asked for. */
