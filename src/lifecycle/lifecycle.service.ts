@@ -1,15 +1,16 @@
 import type { Kysely, Transaction } from 'kysely';
 import type { DB } from '../db/schema.js';
+import { determineOverstaysInSql } from './overstay-batch.store.js';
 import { determineOverstays } from './overstay.rules.js';
 import { createReportAccumulator, type OverstayReport } from './overstay-report.rules.js';
 import {
   countriesOf,
   determinationCounts,
   loadFactsForPeople,
-  personIdsAfter,
   saveDeterminations,
   type DeterminationRow,
 } from './lifecycle.store.js';
+import { isIsoDate } from './stay.rules.js';
 
 /**
  * Recomputes the overstay determinations of these people inside the caller's transaction, so a
@@ -41,28 +42,30 @@ export async function refreshOverstays(
   return rows.length;
 }
 
-/** `passage overstays recompute`: every person with an admission, a page per transaction. */
+/**
+ * `passage overstays recompute`: every linked admission, decided in set-based SQL
+ * (overstay-batch.store.ts) in one transaction; the few people the SQL leaves to the pure rules
+ * are then recomputed a page per transaction.
+ *
+ * @throws {RangeError} when `asOf` is not a real 'YYYY-MM-DD' date.
+ */
 export async function recomputeAllOverstays(
   db: Kysely<DB>,
   asOf: string,
   onProgress?: (people: number, determinations: number) => void,
   pageSize = 1000,
-): Promise<{ people: number; determinations: number }> {
-  let after = '0';
-  let people = 0;
-  let determinations = 0;
-  for (;;) {
-    const ids = await personIdsAfter(db, after, pageSize);
-    const last = ids.at(-1);
-    if (last === undefined) {
-      break;
-    }
+): Promise<{ people: number; determinations: number; hybridPeople: number }> {
+  if (!isIsoDate(asOf)) throw new RangeError(`asOf must be a YYYY-MM-DD date, got "${asOf}"`);
+  const batch = await db.transaction().execute((tx) => determineOverstaysInSql(tx, asOf));
+  const hybrid = batch.hybridPersonIds;
+  let determinations = batch.determinations;
+  onProgress?.(batch.people - hybrid.length, determinations);
+  for (let i = 0; i < hybrid.length; i += pageSize) {
+    const ids = hybrid.slice(i, i + pageSize);
     determinations += await db.transaction().execute((tx) => refreshOverstays(tx, ids, asOf));
-    people += ids.length;
-    after = last;
-    onProgress?.(people, determinations);
+    onProgress?.(batch.people - hybrid.length + i + ids.length, determinations);
   }
-  return { people, determinations };
+  return { people: batch.people, determinations, hybridPeople: hybrid.length };
 }
 
 export interface OverstayReportResponse extends OverstayReport {

@@ -212,20 +212,6 @@ export async function saveDeterminations(db: Q, rows: DeterminationRow[]): Promi
     .execute();
 }
 
-/** People ids in order, a page at a time, for the batch recompute. */
-export async function personIdsAfter(db: Q, afterId: string, limit: number): Promise<string[]> {
-  const rows = await db
-    .selectFrom('admissions')
-    .select('person_id')
-    .distinct()
-    .where('person_id', 'is not', null)
-    .where('person_id', '>', afterId)
-    .orderBy('person_id')
-    .limit(limit)
-    .execute();
-  return rows.flatMap((r) => (r.person_id ? [r.person_id] : []));
-}
-
 /** Counts by (fiscal year, class, country, outcome) for the report; the rules suppress small cells. */
 export async function determinationCounts(db: Q) {
   const rows = await db

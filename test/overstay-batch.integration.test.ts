@@ -1,0 +1,188 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Rng } from '../src/demo/rng.js';
+import { recomputeAllOverstays, refreshOverstays } from '../src/lifecycle/index.js';
+import { loadFactsForPeople } from '../src/lifecycle/lifecycle.store.js';
+import { determineOverstaysInSql } from '../src/lifecycle/overstay-batch.store.js';
+import { OVERSTAY_RULES } from '../src/lifecycle/overstay.rules.js';
+import { analyseStays } from '../src/lifecycle/stay.rules.js';
+import { CASES_AS_OF, OVERSTAY_CASES } from './support/overstay-cases.js';
+import { ensureSpecSources, randomPerson, writePeople, type PersonSpec } from './support/overstay-facts.js';
+import { ENGINES, openTestDatabase, type TestDatabase } from './support/test-db.js';
+
+/**
+ * The set-based batch (overstay-batch.store.ts) against the pure rules (overstay.rules.ts): every
+ * edge case of the rules plus seeded random people, on both engines, compared column by column.
+ */
+const RANDOM_PEOPLE = 1000;
+const SEED = 20261123;
+const AS_OFS = [CASES_AS_OF, '2024-08-01'];
+
+type Row = Record<string, unknown>;
+
+async function storedRows(d: TestDatabase): Promise<Map<string, Row>> {
+  const rows = await d.db
+    .selectFrom('overstay_determinations')
+    .select([
+      'admission_id',
+      'person_id',
+      'outcome',
+      'rule',
+      'reason',
+      'authorized_until',
+      'departed_on',
+      'days_over',
+      'fiscal_year',
+      'class_of_admission',
+      'country_of_citizenship',
+      'details',
+      'as_of',
+    ])
+    .execute();
+  return new Map(rows.map((r) => [r.admission_id, r]));
+}
+
+/** Every column that differs, as "admission 12 reason: pure … / sql …", plus missing rows. */
+function differences(pure: Map<string, Row>, sql: Map<string, Row>): string[] {
+  const out: string[] = [];
+  for (const [id, p] of pure) {
+    const s = sql.get(id);
+    if (!s) {
+      out.push(`admission ${id}: no row from the SQL (pure: ${String(p.rule)})`);
+      continue;
+    }
+    for (const [column, value] of Object.entries(p)) {
+      if (JSON.stringify(value) !== JSON.stringify(s[column]) && !deepEqual(value, s[column])) {
+        out.push(
+          `admission ${id} ${column}:\n  pure ${JSON.stringify(value)}\n  sql  ${JSON.stringify(s[column])}`,
+        );
+      }
+    }
+  }
+  for (const id of sql.keys()) {
+    if (!pure.has(id)) out.push(`admission ${id}: a row the pure rules do not give`);
+  }
+  return out;
+}
+
+function deepEqual(a: unknown, b: unknown): boolean {
+  try {
+    expect(a).toEqual(b);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+async function clear(d: TestDatabase): Promise<void> {
+  await d.db.deleteFrom('overstay_determinations').execute();
+}
+
+describe.each(ENGINES)('overstay batch in SQL on %s', (engine) => {
+  let d: TestDatabase;
+  let specs: PersonSpec[];
+  let personIds: string[];
+
+  beforeAll(async () => {
+    d = await openTestDatabase(engine);
+    await ensureSpecSources(d.db);
+    const rng = new Rng(SEED);
+    specs = [
+      ...OVERSTAY_CASES,
+      ...Array.from({ length: RANDOM_PEOPLE }, (_, i) => randomPerson(rng, CASES_AS_OF, i)),
+    ];
+    personIds = await writePeople(d.db, specs);
+  });
+  afterAll(async () => {
+    await d.close();
+  });
+
+  /** People the SQL must leave to the pure rules: flagged cases, and stays with 2+ applications. */
+  async function expectedHybrid(asOf: string): Promise<string[]> {
+    const { facts } = await loadFactsForPeople(d.db, personIds);
+    return personIds
+      .filter((id, i) => {
+        if (specs[i]?.hybrid) return true;
+        const f = facts.get(id);
+        return !!f && analyseStays(f, asOf).stays.some((s) => s.applications.length >= 2);
+      })
+      .sort((a, b) => Number(a) - Number(b));
+  }
+
+  async function pureRows(asOf: string): Promise<Map<string, Row>> {
+    await clear(d);
+    await d.db.transaction().execute((tx) => refreshOverstays(tx, personIds, asOf));
+    return storedRows(d);
+  }
+
+  it.each(AS_OFS)(
+    'gives, as of %s, exactly the rows of the pure rules for everyone it decides, leaving only the flagged people',
+    async (asOf) => {
+      const pure = await pureRows(asOf);
+      await clear(d);
+      const batch = await d.db.transaction().execute((tx) => determineOverstaysInSql(tx, asOf));
+      const sql = await storedRows(d);
+
+      const hybrid = await expectedHybrid(asOf);
+      expect(batch.hybridPersonIds).toEqual(hybrid);
+      expect(hybrid.length).toBeLessThan(specs.length / 5);
+      const left = new Set(hybrid);
+      const decidedInSql = new Map([...pure].filter(([, r]) => !left.has(String(r.person_id))));
+      expect(differences(decidedInSql, sql)).toEqual([]);
+      expect(batch.determinations).toBe(decidedInSql.size);
+
+      // The comparison covers every outcome and rule, so no branch of the SQL goes untested.
+      const rules = new Set([...sql.values()].map((r) => r.rule));
+      if (asOf === CASES_AS_OF) {
+        for (const rule of [
+          ...Object.values(OVERSTAY_RULES),
+          'admission.until_before_admitted',
+          'admission.no_end_date',
+          'admission.in_future',
+          'departure.before_admission',
+        ]) {
+          if (rule !== OVERSTAY_RULES.multipleDepartures) expect(rules).toContain(rule);
+        }
+        const errors = new Set(
+          [...sql.values()].flatMap((r) =>
+            (r.details as { dataErrors: { rule: string }[] }).dataErrors.map((e) => e.rule),
+          ),
+        );
+        expect([...errors].sort()).toEqual([
+          'admission.duration_of_status_with_until',
+          'admission.in_future',
+          'admission.no_end_date',
+          'admission.until_before_admitted',
+          'application.before_admission',
+          'application.decided_before_filed',
+          'application.decided_in_future',
+          'application.decision_date_missing',
+          'application.in_future',
+          'application.pending_with_decision_date',
+          'departure.before_admission',
+          'departure.in_future',
+          OVERSTAY_RULES.multipleDepartures,
+        ]);
+      }
+    },
+  );
+
+  it('recomputes everyone (SQL, then the pure rules for the rest) to the rows of the per-person path', async () => {
+    const pure = await pureRows(CASES_AS_OF);
+    await clear(d);
+    const result = await recomputeAllOverstays(d.db, CASES_AS_OF);
+    expect(differences(pure, await storedRows(d))).toEqual([]);
+    expect(result.determinations).toBe(pure.size);
+    expect(result.hybridPeople).toBe((await expectedHybrid(CASES_AS_OF)).length);
+  });
+
+  it('overwrites stale determinations when recomputing', async () => {
+    const pure = await pureRows(CASES_AS_OF);
+    await recomputeAllOverstays(d.db, '2024-08-01');
+    await recomputeAllOverstays(d.db, CASES_AS_OF);
+    expect(differences(pure, await storedRows(d))).toEqual([]);
+  });
+
+  it('refuses an as-of that is not a real date', async () => {
+    await expect(recomputeAllOverstays(d.db, '2025-02-30')).rejects.toThrow(RangeError);
+  });
+});
