@@ -1,10 +1,12 @@
 import { describe, expect, it } from 'vitest';
+import { nameSoundPrefix } from './blocking.rules.js';
 import { resolveRecords } from './engine.js';
 import { MatchIndex } from './incremental.js';
-import { demoRecords } from './matching.factories.js';
+import { buildMatchRecord, demoRecords } from './matching.factories.js';
 import { compareInParallel } from './parallel-compare.js';
 import { PairComparator } from './compare.rules.js';
 import { specsOf } from './model.rules.js';
+import { RecordStore, type MatchRecord } from './record-store.js';
 
 describe('blocking and resolution on a synthetic population', () => {
   const { records, person } = demoRecords(600, 4242);
@@ -80,5 +82,66 @@ describe('blocking and resolution on a synthetic population', () => {
       dateOfBirth: '1901-02-03',
     });
     expect(resolution.outcome).toBe('new');
+  });
+});
+
+describe('blocking past a wrongly keyed date of birth', () => {
+  const keysOf = (...people: Partial<MatchRecord>[]) => {
+    const store = new RecordStore();
+    return people.map((p, k) => {
+      const out: number[] = [];
+      nameSoundPrefix(store, store.add(buildMatchRecord({ id: `R${k}`, ...p })), out);
+      return out;
+    });
+  };
+  const shareKey = (a: number[], b: number[]) => a.some((k) => b.includes(k));
+
+  it('gives two records of one name a shared key whatever their birth dates', () => {
+    const [a, b] = keysOf(
+      { givenName: 'Emma', familyName: 'Louca', dateOfBirth: '1959-03-08' },
+      { givenName: 'Emma', familyName: 'Louca', dateOfBirth: '1936-05-12' },
+    );
+    expect(shareKey(a!, b!)).toBe(true);
+  });
+
+  it('still shares a key when a typo changed one name’s sound and the names are swapped', () => {
+    const [a, b] = keysOf(
+      { givenName: 'Lauren', familyName: 'Frahn' },
+      { givenName: 'Frahn', familyName: 'Laurex' },
+    );
+    expect(shareKey(a!, b!)).toBe(true);
+  });
+
+  it('shares no key between two different names', () => {
+    const [a, b] = keysOf(
+      { givenName: 'Lauren', familyName: 'Frahn' },
+      { givenName: 'Maria', familyName: 'Garcia' },
+    );
+    expect(shareKey(a!, b!)).toBe(false);
+  });
+
+  /**
+   * Whether the factory's person and a namesake born years later (with `other` on top) are
+   * compared. Two records are too few to infer a column's kind: the address is declared free text.
+   */
+  const comparedWithNamesake = (other: Partial<MatchRecord>, first: Partial<MatchRecord> = {}) => {
+    const namesake = { id: 'R2', givenName: 'Amara', familyName: 'Okonkwo', dateOfBirth: '1979-11-02' };
+    const records = [buildMatchRecord(first), buildMatchRecord({ ...namesake, ...other })];
+    return (
+      resolveRecords(records, { extraColumns: ['address'], extraKinds: { address: 'text' } }).pairs.count > 0
+    );
+  };
+
+  it('compares same-name records born years apart when their passports are one edit apart', () => {
+    expect(comparedWithNamesake({ passportNumber: 'X10000701' })).toBe(true);
+  });
+
+  it('compares same-name records born years apart when an extra column (an address) agrees', () => {
+    const address = { extra: { address: '92 cherry place berwick' } };
+    expect(comparedWithNamesake({ passportNumber: '', ...address }, address)).toBe(true);
+  });
+
+  it('does not compare namesakes born years apart with nothing else in common', () => {
+    expect(comparedWithNamesake({ passportNumber: 'X55512345' })).toBe(false);
   });
 });
