@@ -141,10 +141,7 @@ describe.each(ENGINES)('API on %s', (engine) => {
       person: { records: { link: { rule: string } }[]; documents: unknown[] };
       audit: { seq: string };
     }>();
-    expect(body.person.records.map((r) => r.link.rule).sort()).toEqual([
-      'new_person',
-      'same_name_and_birth_date',
-    ]);
+    expect(body.person.records.map((r) => r.link.rule).sort()).toEqual(['match', 'new_person']);
     const entry = await d.db
       .selectFrom('audit_log')
       .selectAll()

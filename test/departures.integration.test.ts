@@ -65,7 +65,7 @@ describe.each(ENGINES)('departures API on %s', (engine) => {
     expect(res.json()).toMatchObject({
       accepted: 1,
       inReview: 0,
-      results: [{ status: 'linked', personId, rule: 'same_passport' }],
+      results: [{ status: 'linked', personId, rule: 'match' }],
     });
     const grants = await voluntaryDeparturesOf(d.db, personId);
     expect(grants[0]?.compliedOn).toBe('2025-08-20');

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { PairEvidence } from '../src/matching/index.js';
 import { sql } from 'kysely';
 import { ingestFile } from '../src/ingest/index.js';
 import {
@@ -156,9 +157,16 @@ describe.each(ENGINES)('ingest on %s', (engine) => {
       .where('source_record_id', '=', 'I94-M-1')
       .where('unlinked_at', 'is', null)
       .executeTakeFirstOrThrow();
-    expect(link.rule).toBe('same_name_and_birth_date');
+    expect(link.rule).toBe('match');
     expect(link.person_id).toBe(admission.person_id);
-    expect(link.evidence).toMatchObject({ dateOfBirth: '1988-04-12' });
+    // The evidence names the matched record and weighs each field, with the values compared.
+    const evidence = link.evidence as { probability: number; matchedRecord: string; pair: PairEvidence };
+    expect(evidence.matchedRecord).toBe('I94:I94-M-1');
+    expect(evidence.probability).toBeGreaterThanOrEqual(0.99);
+    expect(evidence.pair.fields.find((f) => f.field === 'date_of_birth')).toMatchObject({
+      level: 'exact',
+      values: ['1988-04-12', '1988-04-12'],
+    });
   });
 
   it('never links two records with different A-numbers, even with the same name and birth date', async () => {
@@ -192,6 +200,20 @@ describe.each(ENGINES)('ingest on %s', (engine) => {
       .orderBy('source_record_id')
       .execute();
     expect(links[0]?.person_id).not.toBe(links[1]?.person_id);
-    expect(links[2]).toMatchObject({ person_id: links[0]?.person_id, rule: 'same_a_number' });
+    // Same A-number as I94-A-1 but another name: not merged silently, not lost either — a person
+    // of its own with a review proposing I94-A-1's person.
+    expect(links[2]).toMatchObject({ rule: 'new_person_pending_review' });
+    expect([links[0]?.person_id, links[1]?.person_id]).not.toContain(links[2]?.person_id);
+    const review = await d.db
+      .selectFrom('match_reviews')
+      .select(['kind', 'record_person_id', 'candidates', 'status'])
+      .where('source_record_id', '=', 'I94-A-3')
+      .executeTakeFirstOrThrow();
+    expect(review).toMatchObject({
+      kind: 'possible_match',
+      record_person_id: links[2]?.person_id,
+      status: 'pending',
+    });
+    expect((review.candidates as { personId: string }[])[0]?.personId).toBe(links[0]?.person_id);
   });
 });

@@ -7,6 +7,11 @@ import { admissionsCsv, buildAdmissionRow, tempDir, writeFile } from './support/
 import { ENGINES, openTestDatabase, type TestDatabase } from './support/test-db.js';
 
 const AS_OF = '2026-11-23';
+// Thirty visitors with the same family name and birth date, told apart by given name and passport.
+const GIVEN =
+  'Amara Bilal Chen Dmitri Elena Farah Goran Hana Ibrahim Jun Kofi Lucia Mateo Nadia Omar Priya Quentin Rania Sven Tariq Uma Viktor Wen Ximena Yusuf Zara Anders Beatriz Carlos Dara'.split(
+    ' ',
+  );
 
 describe.each(ENGINES)('overstay determinations and report on %s', (engine) => {
   let d: TestDatabase;
@@ -19,7 +24,7 @@ describe.each(ENGINES)('overstay determinations and report on %s', (engine) => {
     const admissions = Array.from({ length: 30 }, (_, i) =>
       buildAdmissionRow({
         record_id: `I94-O-${i}`,
-        given_name: `Visitor${i}`,
+        given_name: GIVEN[i]!,
         family_name: 'Overstay-Testcase',
         passport_number: `XO${String(i).padStart(7, '0')}`,
         admitted_on: '2025-01-10',
@@ -45,7 +50,7 @@ describe.each(ENGINES)('overstay determinations and report on %s', (engine) => {
     const exits = Array.from({ length: 18 }, (_, i) =>
       [
         `EXIT-O-${i}`,
-        `Visitor${i}`,
+        GIVEN[i]!,
         'Overstay-Testcase',
         '1988-04-12',
         `XO${String(i).padStart(7, '0')}`,

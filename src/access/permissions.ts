@@ -13,6 +13,10 @@ export const Permission = {
   DepartureRecord: 'departure.record',
   DepartureFeed: 'departure.feed',
   ReviewView: 'review.view',
+  ReviewDecide: 'review.decide',
+  IdentityChange: 'identity.change',
+  MatchModelView: 'match_model.view',
+  MatchModelTrain: 'match_model.train',
   VoluntaryDepartureGrant: 'voluntary_departure.grant',
 } as const;
 export type Permission = (typeof Permission)[keyof typeof Permission];
@@ -31,14 +35,17 @@ const OFFICER: readonly Permission[] = [
   P.DepartureRecord,
   P.DepartureFeed,
   P.ReviewView,
+  P.ReviewDecide,
+  P.MatchModelView,
 ];
-const SUPERVISOR: readonly Permission[] = [...OFFICER, P.VoluntaryDepartureGrant];
+/** Supervisors also merge, split and undo those by hand (a review decision is an officer's). */
+const SUPERVISOR: readonly Permission[] = [...OFFICER, P.VoluntaryDepartureGrant, P.IdentityChange];
 const GRANTS: Record<Role, readonly Permission[]> = {
-  admin: [...SUPERVISOR, P.IngestRun, P.AuditView, P.AccountsManage],
+  admin: [...SUPERVISOR, P.IngestRun, P.AuditView, P.AccountsManage, P.MatchModelTrain],
   supervisor: SUPERVISOR,
   officer: OFFICER,
   analyst: [P.ReportView, P.IngestView],
-  auditor: [P.ReportView, P.IngestView, P.AuditView],
+  auditor: [P.ReportView, P.IngestView, P.AuditView, P.MatchModelView],
 };
 
 export function can(role: Role, permission: Permission): boolean {

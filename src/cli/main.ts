@@ -6,7 +6,7 @@ import { migrate } from '../db/migrate.js';
 import { createAccount, resetPassword, ROLES } from '../access/index.js';
 import { ensureSource, UnknownSourceError } from '../ingest/index.js';
 import type { Role } from '../db/schema.js';
-import { formatSummary, ingestWithProgress, openAndMigrate } from './runtime.js';
+import { formatSummary, ingestWithProgress, openAndMigrate, retrainAfterLoad } from './runtime.js';
 import { ensureWebBuilt, initialize, serve } from './server.js';
 import { registerResolveCommand } from '../matching/resolve.command.js';
 
@@ -130,6 +130,7 @@ program
             ),
           );
         }
+        await retrainAfterLoad(database, log);
       } catch (err) {
         if (err instanceof UnknownSourceError) {
           throw new Error(`${err.message} Add --record-type to create it.`);
@@ -178,6 +179,62 @@ overstays
       log(
         `\nRecomputed ${r.determinations} determinations for ${r.people} people as of ${opts.asOf} in ${((performance.now() - started) / 1000).toFixed(1)} s.`,
       );
+    } finally {
+      await database.close();
+    }
+  });
+
+const match = program
+  .command('match')
+  .description('The entity-resolution model that links records to people');
+match
+  .command('train')
+  .description(
+    'Estimate the match model by EM on the stored records (refined with review decisions) and make it active',
+  )
+  .option('--synthetic', 'estimate on the synthetic population instead (for an empty or tiny database)')
+  .action(async (opts: { synthetic?: boolean }) => {
+    const database = await openAndMigrate(config());
+    try {
+      const { trainModel } = await import('../people/index.js');
+      const started = performance.now();
+      const id = await database.db
+        .transaction()
+        .execute((tx) => trainModel(tx, 'cli', { synthetic: opts.synthetic === true }));
+      const { activeModelSummary } = await import('../people/match-model.service.js');
+      const summary = await activeModelSummary(database.db);
+      log(
+        `Model ${id} (${summary?.kind}) is active: ${summary?.note}. ${((performance.now() - started) / 1000).toFixed(1)} s.`,
+      );
+    } finally {
+      await database.close();
+    }
+  });
+match
+  .command('status')
+  .description('Show the active match model: origin, prior and the weight of each comparison level')
+  .action(async () => {
+    const database = await openAndMigrate(config());
+    try {
+      const { activeModelSummary } = await import('../people/match-model.service.js');
+      const summary = await activeModelSummary(database.db);
+      if (!summary) {
+        log(
+          'No model yet: one is estimated when the first records are linked (or run `passage match train`).',
+        );
+        return;
+      }
+      log(
+        `Model ${summary.id} (${summary.kind}), ${summary.note}; created ${summary.createdAt} by ${summary.createdBy}.`,
+      );
+      log(
+        `Prior weight ${summary.priorWeight.toFixed(2)} bits; link at ≥ ${summary.thresholds.link}, review at ≥ ${summary.thresholds.review}.`,
+      );
+      for (const f of summary.fields) {
+        log(
+          `  ${f.name.padEnd(24)} ${f.levels.map((l) => `${l.level} ${l.weight >= 0 ? '+' : ''}${l.weight.toFixed(1)}`).join('  ')}`,
+        );
+      }
     } finally {
       await database.close();
     }

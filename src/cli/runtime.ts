@@ -105,3 +105,19 @@ export function formatSummary(s: IngestSummary): string {
     `  duplicates:  ${s.duplicates}${dupDetail}`,
   ].join('\n');
 }
+
+/**
+ * After a load: re-estimates the match model when it no longer fits the data (it was estimated
+ * on synthetic people and there are now enough real records, or the records grew fourfold).
+ * Links already made stay; the new model scores the records that arrive next.
+ */
+export async function retrainAfterLoad(database: Database, log: (s: string) => void): Promise<void> {
+  const { retrainIfOutgrown } = await import('../people/index.js');
+  const started = performance.now();
+  const id = await database.db.transaction().execute((tx) => retrainIfOutgrown(tx, 'ingest'));
+  if (id !== null) {
+    log(
+      `Match model re-estimated on the stored records (model ${id}, ${((performance.now() - started) / 1000).toFixed(1)} s).`,
+    );
+  }
+}

@@ -5,7 +5,7 @@ import type { Config } from '../config.js';
 import type { Database } from '../db/database.js';
 import { ensureAdmin } from '../access/index.js';
 import { buildApp, WEB_DIST } from '../http/app.js';
-import { formatSummary, ingestWithProgress } from './runtime.js';
+import { formatSummary, ingestWithProgress, retrainAfterLoad } from './runtime.js';
 
 const DEMO_FLAG = 'demo_data_loaded';
 
@@ -43,6 +43,9 @@ export async function initialize(database: Database, config: Config, demoPeople:
     const summary = await ingestWithProgress(database, f.source, f.path, { startedBy: 'demo-data' });
     console.log(formatSummary(summary));
   }
+  await retrainAfterLoad(database, (line) => {
+    console.log(line);
+  });
   await database.db
     .insertInto('app_meta')
     .values({ key: DEMO_FLAG, value: JSON.stringify({ people: demoPeople, at: new Date().toISOString() }) })

@@ -225,10 +225,59 @@ export interface MatchReviewsTable {
   source_record_pk: Int8;
   reason: string;
   candidates: JSONColumnType<unknown[]>;
-  status: Generated<'pending' | 'linked' | 'new_person' | 'dismissed'>;
+  status: Generated<ReviewStatus>;
   decided_person_id: Int8 | null;
   decided_by: string | null;
   decided_at: Timestamp | null;
+  created_at: DefaultTimestamp;
+  kind: Generated<'unlinked' | 'possible_match'>;
+  record_person_id: Int8 | null;
+  decision_note: string | null;
+  not_sure_count: Generated<number>;
+}
+
+export type ReviewStatus = 'pending' | 'linked' | 'new_person' | 'dismissed' | 'merged' | 'kept_separate';
+
+export interface MatchModelsTable {
+  id: Int8Id;
+  kind: 'synthetic' | 'em' | 'refined';
+  model: JSONColumnType<Record<string, unknown>>;
+  records: number;
+  labels: Generated<number>;
+  note: Generated<string>;
+  created_by: string;
+  created_at: DefaultTimestamp;
+  active: Generated<boolean>;
+}
+
+export interface MovedByEvent {
+  records: { sourceId: number; sourceRecordId: string }[];
+  voluntaryDepartureIds: string[];
+}
+
+export type IdentityEventKind = 'merge' | 'split' | 'undo_merge' | 'undo_split';
+
+export interface IdentityEventsTable {
+  id: Int8Id;
+  kind: IdentityEventKind;
+  from_person_id: Int8;
+  to_person_id: Int8;
+  moved: JSONColumnType<MovedByEvent>;
+  reason: string;
+  actor: string;
+  review_id: Int8 | null;
+  undoes: Int8 | null;
+  undone_by: Int8 | null;
+  created_at: DefaultTimestamp;
+}
+
+export interface MatchLabelsTable {
+  id: Int8Id;
+  review_id: Int8;
+  model_id: Int8 | null;
+  pattern: number;
+  is_match: boolean;
+  decided_by: string;
   created_at: DefaultTimestamp;
 }
 
@@ -270,6 +319,9 @@ export interface DB {
   source_tokens: SourceTokensTable;
   idempotency_keys: IdempotencyKeysTable;
   match_reviews: MatchReviewsTable;
+  match_models: MatchModelsTable;
+  identity_events: IdentityEventsTable;
+  match_labels: MatchLabelsTable;
   voluntary_departures: VoluntaryDeparturesTable;
   overstay_determinations: OverstayDeterminationsTable;
   app_meta: AppMetaTable;

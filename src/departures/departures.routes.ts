@@ -13,7 +13,6 @@ import {
   receiveDepartures,
   type DepartureEvent,
 } from './departures.service.js';
-import { listOpenReviews } from './reviews.store.js';
 
 const RowResultBody = z.object({
   line: z.number(),
@@ -156,38 +155,6 @@ export const departuresRoutes =
           clearInterval(ping);
           departureEvents.off('departure', send);
         });
-      },
-    );
-
-    app.get(
-      '/api/reviews',
-      {
-        schema: {
-          tags: ['reviews'],
-          summary: 'Records waiting for a person to decide whom they belong to (the match review queue)',
-          querystring: z.object({ limit: z.coerce.number().int().min(1).max(500).default(100) }),
-          response: {
-            200: z.object({
-              reviews: z.array(
-                z.object({
-                  id: z.string(),
-                  source: z.string(),
-                  sourceRecordId: z.string(),
-                  reason: z.string(),
-                  candidates: z.array(z.unknown()),
-                  createdAt: z.string(),
-                }),
-              ),
-            }),
-            ...errorResponses,
-          },
-        },
-      },
-      async (req) => {
-        if (!can(actorOf(req).role, Permission.ReviewView)) {
-          throw forbidden();
-        }
-        return { reviews: await listOpenReviews(deps.db, req.query.limit) };
       },
     );
   };

@@ -20,7 +20,9 @@ import { auditRoutes } from '../audit/audit.routes.js';
 import { departuresRoutes } from '../departures/departures.routes.js';
 import { reportsRoutes } from '../lifecycle/reports.routes.js';
 import { ingestRoutes } from '../ingest/ingest.routes.js';
+import { identityRoutes } from '../people/identity.routes.js';
 import { peopleRoutes } from '../people/people.routes.js';
+import { reviewsRoutes } from '../reviews/index.js';
 import { AppError, csrfFailed } from '../shared/errors.js';
 import { SESSION_COOKIE, type AppDeps } from './context.js';
 import { healthRoutes } from './health.routes.js';
@@ -130,6 +132,8 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   await app.register(auditRoutes(deps));
   await app.register(departuresRoutes(deps));
   await app.register(reportsRoutes(deps));
+  await app.register(identityRoutes(deps));
+  await app.register(reviewsRoutes(deps));
 
   const webDist = opts.webDist ?? WEB_DIST;
   const indexHtml = path.join(webDist, 'index.html');

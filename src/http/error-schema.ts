@@ -23,3 +23,6 @@ export const errorResponses = {
   403: ErrorBody,
   404: ErrorBody,
 } as const;
+
+/** For writes that can find the state changed under them. */
+export const writeErrorResponses = { ...errorResponses, 409: ErrorBody } as const;

@@ -9,12 +9,17 @@ import { PairScorer, probabilityOf, weightOf, type PairEvidence } from './score.
 import { DEFAULT_THRESHOLDS, type Thresholds } from './thresholds.rules.js';
 import { grow } from './typed-arrays.js';
 
+/** Cluster of a record taken out of matching. */
+const RETIRED = -1;
+
 /** One indexed record compared with the record being resolved. */
 export interface CandidateMatch {
   recordId: string;
   clusterId: string;
   probability: number;
   weight: number;
+  /** The packed comparison vector (a review decision on it becomes a label for refineModel). */
+  pattern: number;
   evidence: PairEvidence;
 }
 
@@ -26,7 +31,7 @@ export interface Resolution {
   /** Match probability of the best pair with that cluster. */
   probability: number;
   /** Why a strong candidate was not linked. */
-  reason?: 'a_number_conflict' | 'conflicting_evidence' | 'weak_cluster_link' | Guard;
+  reason?: 'a_number_conflict' | 'conflicting_evidence' | 'weak_cluster_link' | 'shared_a_number' | Guard;
   /** The best-scoring indexed records, strongest first, with their evidence. */
   candidates: CandidateMatch[];
 }
@@ -83,6 +88,23 @@ export class MatchIndex {
     return this.store.size;
   }
 
+  /**
+   * The same records, blocks and clusters scored by another model over the same fields (a model
+   * refined with review decisions). This index must not be used afterwards: they share arrays.
+   */
+  withModel(model: MatchModel): MatchIndex {
+    const same = (a: MatchModel) => a.fields.map((f) => `${f.name}:${f.kind}`).join();
+    if (same(model) !== same(this.model) || model.extraColumns.join() !== this.model.extraColumns.join()) {
+      throw new Error('withModel needs a model over the same fields');
+    }
+    const next = new MatchIndex(model, this.store, this.blocks, this.thresholds);
+    next.clusterOf = this.clusterOf;
+    next.clusterANumber = this.clusterANumber;
+    next.clusterNames.push(...this.clusterNames);
+    for (const [name, c] of this.clusterByName) next.clusterByName.set(name, c);
+    return next;
+  }
+
   private assign(i: number, clusterId: string): void {
     let c = this.clusterByName.get(clusterId);
     if (c === undefined) {
@@ -97,19 +119,52 @@ export class MatchIndex {
     if (a !== 0 && this.clusterANumber[c] === 0) this.clusterANumber[c] = a;
   }
 
-  /** Adds a resolved record under a cluster (person) id. */
-  add(record: MatchRecord, clusterId: string): void {
+  /** Adds a resolved record under a cluster (person) id; returns its position in the index. */
+  add(record: MatchRecord, clusterId: string): number {
     const i = this.store.add(record);
     this.blocks.add(this.store, i);
     this.assign(i, clusterId);
+    return i;
+  }
+
+  /** Moves an indexed record to another cluster (a merge, a split, a reviewer's decision). */
+  reassign(i: number, clusterId: string): void {
+    this.assign(i, clusterId);
+  }
+
+  /**
+   * Takes a record out of matching (superseded by a newer version, or never committed). It stays
+   * in the store and its blocks, so positions do not move, but is never a candidate again.
+   */
+  retire(i: number): void {
+    this.clusterOf[i] = RETIRED;
+  }
+
+  /** Gives a cluster another id (a provisional id that became a stored person's id). */
+  renameCluster(from: string, to: string): void {
+    const c = this.clusterByName.get(from);
+    if (c === undefined) return;
+    const existing = this.clusterByName.get(to);
+    if (existing !== undefined && existing !== c) {
+      throw new Error(`cluster ${to} already exists; reassign its records instead`);
+    }
+    this.clusterByName.delete(from);
+    this.clusterByName.set(to, c);
+    this.clusterNames[c] = to;
+  }
+
+  /** The cluster id of an indexed record, or null once retired. */
+  clusterIdOf(i: number): string | null {
+    const c = this.clusterOf[i]!;
+    return c === RETIRED ? null : this.clusterNames[c]!;
   }
 
   /** Compares one new record with its block neighbours and decides; the index is unchanged. */
-  resolve(record: MatchRecord, maxCandidates = 5): Resolution {
+  resolve(record: MatchRecord, maxCandidates = 5, withValues = false): Resolution {
     const store = this.store;
     const q = store.add(record);
     try {
-      return this.decide(q, this.compareWithBlocks(q), maxCandidates);
+      return this.decide(q, this.compareWithBlocks(q), maxCandidates, withValues);
     } finally {
       store.removeLast();
     }
@@ -130,7 +185,12 @@ export class MatchIndex {
       const probe = rule.probe && !rule.probe(store, q) ? rule.probe : undefined;
       for (let e = blocks.slotHead[slot]!; e >= 0; e = blocks.entryNext[e]!) {
         const j = blocks.entryRecord[e]!;
-        if (this.stamp[j] === stamp || (filter && !filter(store, q, j)) || (probe && !probe(store, j))) {
+        if (
+          this.stamp[j] === stamp ||
+          this.clusterOf[j] === RETIRED ||
+          (filter && !filter(store, q, j)) ||
+          (probe && !probe(store, j))
+        ) {
           continue;
         }
         this.stamp[j] = stamp;
@@ -146,6 +206,7 @@ export class MatchIndex {
     q: number,
     found: ReturnType<MatchIndex['compareWithBlocks']>,
     maxCandidates: number,
+    withValues: boolean,
   ): Resolution {
     const t = this.thresholds;
     const link = weightOf(t.linkProbability);
@@ -156,7 +217,8 @@ export class MatchIndex {
       clusterId: this.clusterNames[this.clusterOf[f.j]!]!,
       probability: probabilityOf(f.weight),
       weight: f.weight,
-      evidence: this.scorer.evidence(q, f.j, f.pattern, f.swapped),
+      pattern: f.pattern,
+      evidence: this.scorer.evidence(q, f.j, f.pattern, f.swapped, withValues),
     }));
     const best = found[0];
     if (!best || best.weight < review) {

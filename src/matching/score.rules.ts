@@ -39,6 +39,8 @@ export const weightOf = (probability: number): number => Math.log2(probability /
 
 /** Largest term-frequency adjustment, either way, in bits. */
 const TF_CLAMP = 8;
+/** Weight of the model's own chance agreement against a store's observed frequencies (records). */
+const TF_PSEUDO_RECORDS = 500;
 
 /**
  * Turns comparison vectors into match weights with a trained model: prior weight plus each
@@ -116,7 +118,13 @@ export class PairScorer {
       st = this.stats(`extra${e}`, () => [dict.counts, dict.size]);
     }
     if (st.total === 0 || st.sumSq === 0) return 0;
-    const adj = Math.log2(st.sumSq / (Math.max(1, count) / st.total));
+    // Frequencies from a small store say little (in a store of two records every name is
+    // "common"): both the value's frequency and the chance agreement it is compared with are
+    // shrunk towards the model's chance agreement u(exact), by TF_PSEUDO_RECORDS pseudo-records.
+    const u0 = this.model.fields[f]!.u[0]!;
+    const shrink = (observed: number) =>
+      (observed * st.total + TF_PSEUDO_RECORDS * u0) / (st.total + TF_PSEUDO_RECORDS);
+    const adj = Math.log2(shrink(st.sumSq) / shrink(Math.max(1, count) / st.total));
     return Math.max(-TF_CLAMP, Math.min(TF_CLAMP, adj));
   }
 

@@ -14,3 +14,15 @@ export {
   type PersonSummary,
   type PersonView,
 } from './people.service.js';
+export { createPeople, type ReviewCandidate, type LinkRule } from './people.store.js';
+export { lockLinking } from './matching.store.js';
+export { moveRecords, type RecordRef } from './merges.store.js';
+export {
+  mergeInTx,
+  mergePeople,
+  splitPerson,
+  undoIdentityEvent,
+  eventsOfPerson,
+  type IdentityEvent,
+} from './merges.service.js';
+export { refineWithNewLabels, trainModel, retrainIfOutgrown } from './match-training.js';

@@ -31,6 +31,7 @@ const PersonSummary = z.object({
 const PersonBody = z.object({
   person: z.object({
     id: z.string(),
+    mergedInto: z.string().nullable().describe('Set when this person was merged into another'),
     displayName: z.string(),
     names: z.array(
       z.object({

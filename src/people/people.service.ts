@@ -13,6 +13,7 @@ import {
 import { forbidden, invalid, notFound, purposeRequired } from '../shared/errors.js';
 import { normalizeName } from './identity.rules.js';
 import { displayName, mostCommon, parseSearchQuery, purposeProblem, type Purpose } from './people.rules.js';
+import { personState } from './merges.store.js';
 import {
   documentsOfPerson,
   identitiesOfPerson,
@@ -126,6 +127,8 @@ function summarize(id: string, rows: IdentityRow[]): PersonSummary {
 
 export interface PersonView {
   id: string;
+  /** Set when this person was merged into another (the merge can be undone). */
+  mergedInto: string | null;
   displayName: string;
   names: { given: string | null; middle: string | null; family: string | null; source: string }[];
   datesOfBirth: string[];
@@ -191,21 +194,23 @@ export async function viewPerson(
     ctx,
     'person.view',
     async (tx) => {
-      const [identities, records, documents] = await Promise.all([
+      const [identities, records, documents, state] = await Promise.all([
         identitiesOfPerson(tx, personId),
         recordsOfPerson(tx, personId),
         documentsOfPerson(tx, personId),
+        personState(tx, personId),
       ]);
-      return { identities, records, documents };
+      return { identities, records, documents, mergedInto: state?.mergedInto ?? null };
     },
   );
-  const { identities, records, documents } = value;
+  const { identities, records, documents, mergedInto } = value;
   const summary = summarize(personId, identities);
   const uniq = (xs: (string | null)[]) => [...new Set(xs.filter((x): x is string => x !== null))].sort();
   return {
     auditSeq,
     person: {
       id: personId,
+      mergedInto,
       displayName: summary.displayName,
       names: identities.map((i) => ({
         given: i.givenName,

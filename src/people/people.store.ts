@@ -1,6 +1,7 @@
 import { sql, type Kysely, type Transaction } from 'kysely';
 import type { DB } from '../db/schema.js';
-import type { Candidate, Identity, LinkRule } from './identity.rules.js';
+import type { PairEvidence } from '../matching/index.js';
+import type { Identity } from './identity.rules.js';
 
 /** The only module holding SQL for people, their links, identity documents and record identities. */
 
@@ -11,91 +12,27 @@ type Q = Kysely<DB> | Transaction<DB>;
 const textArray = (values: string[]) => sql`${values}::text[]`;
 const intArray = (values: number[]) => sql`${values}::int[]`;
 
-export interface BlockingKeys {
-  aNumbers: string[];
-  passports: { number: string; country: string }[];
-  nameDob: { nameKey: string; dateOfBirth: string }[];
-}
-
-/**
- * Linked records sharing any blocking key with the incoming batch. One indexed lookup per key kind
- * (joined to the batch's keys through unnest), so the cost follows the batch, not the table: an OR
- * across the three kinds would scan record_identities for every batch.
- */
-export async function findCandidates(db: Q, keys: BlockingKeys): Promise<Candidate[]> {
-  if (!keys.aNumbers.length && !keys.passports.length && !keys.nameDob.length) {
-    return [];
-  }
-  const columns = sql`ri.person_id, s.code, ri.source_record_id, ri.given_name, ri.middle_name, ri.family_name,
-    ri.date_of_birth, ri.passport_number, ri.passport_country, ri.a_number, ri.name_key`;
-  const result = await sql<{
-    person_id: string;
-    code: string;
-    source_record_id: string;
-    given_name: string | null;
-    middle_name: string | null;
-    family_name: string | null;
-    date_of_birth: string | null;
-    passport_number: string | null;
-    passport_country: string | null;
-    a_number: string | null;
-    name_key: string | null;
-  }>`
-    SELECT DISTINCT ${columns} FROM (
-      SELECT ri.source_id, ri.source_record_id FROM record_identities ri
-        WHERE ri.a_number = ANY(${textArray(keys.aNumbers)})
-      UNION
-      SELECT ri.source_id, ri.source_record_id FROM record_identities ri
-        JOIN unnest(${textArray(keys.passports.map((p) => p.number))}, ${textArray(keys.passports.map((p) => p.country))}) AS k(num, country)
-          ON ri.passport_number = k.num AND ri.passport_country = k.country
-      UNION
-      SELECT ri.source_id, ri.source_record_id FROM record_identities ri
-        JOIN unnest(${textArray(keys.nameDob.map((k) => k.nameKey))}, ${textArray(keys.nameDob.map((k) => k.dateOfBirth))}::date[]) AS k(name_key, dob)
-          ON ri.name_key = k.name_key AND ri.date_of_birth = k.dob
-    ) hit
-    JOIN record_identities ri USING (source_id, source_record_id)
-    JOIN source_systems s ON s.id = ri.source_id
-    WHERE ri.person_id IS NOT NULL
-    ORDER BY ri.person_id, s.code, ri.source_record_id`.execute(db);
-  return result.rows.map((r) => ({
-    personId: r.person_id,
-    recordKey: `${r.code}:${r.source_record_id}`,
-    nameKey: r.name_key,
-    identity: {
-      givenName: r.given_name,
-      middleName: r.middle_name,
-      familyName: r.family_name,
-      dateOfBirth: r.date_of_birth,
-      passportNumber: r.passport_number,
-      passportCountry: r.passport_country,
-      aNumber: r.a_number,
-    },
-  }));
-}
-
-export async function aNumbersOf(db: Q, personIds: string[]): Promise<Map<string, Set<string>>> {
-  const map = new Map<string, Set<string>>();
-  if (!personIds.length) return map;
-  const rows = await db
-    .selectFrom('identity_documents')
-    .select(['person_id', 'number'])
-    .where('kind', '=', 'a_number')
-    .where('person_id', 'in', personIds)
-    .execute();
-  for (const r of rows) {
-    const set = map.get(r.person_id) ?? new Set<string>();
-    set.add(r.number);
-    map.set(r.person_id, set);
-  }
-  return map;
-}
-
 export async function createPeople(db: Q, count: number): Promise<string[]> {
   if (count === 0) return [];
   const rows = await sql<{ id: string }>`INSERT INTO people (created_at)
     SELECT now() FROM generate_series(1, ${count}) RETURNING id`.execute(db);
   return rows.rows.map((r) => r.id);
 }
+
+/**
+ * How a record came to its person: the engine linked it (`match`), it started a person (with a
+ * possible match waiting for review, or not), it waits unlinked (`review`), or a person moved it.
+ */
+export type LinkRule =
+  | 'match'
+  | 'new_person'
+  | 'new_person_pending_review'
+  | 'review'
+  | 'review_confirmed'
+  | 'merge'
+  | 'split'
+  | 'undo_merge'
+  | 'undo_split';
 
 export interface LinkedRecord {
   sourceId: number;
@@ -393,12 +330,26 @@ export async function documentsOfPerson(db: Q, personId: string): Promise<Docume
   }));
 }
 
+/** A record the engine compared with the one in review, and why it scored as it did. */
+export interface ReviewCandidate {
+  personId: string;
+  record: string;
+  probability: number;
+  weight: number;
+  /** The packed comparison vector: a decision on it becomes a label for the model. */
+  pattern: number;
+  evidence: PairEvidence;
+}
+
 export interface ReviewInput {
   sourceId: number;
   sourceRecordId: string;
   sourceRecordPk: string;
   reason: string;
-  candidates: unknown[];
+  candidates: ReviewCandidate[];
+  /** `unlinked`: the record waits on nobody; `possible_match`: it started recordPersonId. */
+  kind: 'unlinked' | 'possible_match';
+  recordPersonId: string | null;
 }
 
 /** Opens a review for each record (one open review per record: a newer version replaces it). */
@@ -415,6 +366,8 @@ export async function openReviews(db: Q, rows: ReviewInput[]): Promise<void> {
         source_record_pk: r.sourceRecordPk,
         reason: r.reason,
         candidates: JSON.stringify(r.candidates),
+        kind: r.kind,
+        record_person_id: r.recordPersonId,
       })),
     )
     .onConflict((oc) =>
@@ -425,6 +378,8 @@ export async function openReviews(db: Q, rows: ReviewInput[]): Promise<void> {
           source_record_pk: eb.ref('excluded.source_record_pk'),
           reason: eb.ref('excluded.reason'),
           candidates: eb.ref('excluded.candidates'),
+          kind: eb.ref('excluded.kind'),
+          record_person_id: eb.ref('excluded.record_person_id'),
         })),
     )
     .execute();

@@ -26,6 +26,8 @@ export const ERROR_IDS = {
   password_rejected: 'The new password does not meet the rules.',
   invalid_token: 'The bearer token is missing, unknown or revoked.',
   idempotency_conflict: 'This Idempotency-Key was used before with a different body.',
+  conflict:
+    'The request conflicts with the current state (e.g. already decided, or the records moved since).',
   rate_limited: 'Too many requests; try again shortly.',
   internal_error: 'Something failed on the server; the request id lets an administrator find it.',
 } as const;
@@ -45,3 +47,4 @@ export const forbidden = make(403, 'forbidden');
 export const notFound = make(404, 'not_found');
 export const invalidToken = make(401, 'invalid_token');
 export const idempotencyConflict = make(422, 'idempotency_conflict');
+export const conflict = make(409, 'conflict');
