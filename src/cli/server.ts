@@ -5,6 +5,7 @@ import type { Config } from '../config.js';
 import type { Database } from '../db/database.js';
 import { ensureAdmin } from '../access/index.js';
 import { buildApp, WEB_DIST } from '../http/app.js';
+import { warmMatcher } from '../people/index.js';
 import { formatSummary, ingestWithProgress, retrainAfterLoad } from './runtime.js';
 
 const DEMO_FLAG = 'demo_data_loaded';
@@ -71,6 +72,20 @@ export async function serve(database: Database, config: Config): Promise<void> {
     logger: { level: config.logLevel },
   });
   await app.listen({ port: config.port, host: config.host });
+  // The match index is built in the background; the first departure would otherwise wait for it.
+  const warming = performance.now();
+  warmMatcher(database.db).then(
+    (records) => {
+      if (records) {
+        app.log.info(
+          `match index ready: ${records} records in ${Math.round(performance.now() - warming)} ms`,
+        );
+      }
+    },
+    (err: unknown) => {
+      app.log.error({ err }, 'could not build the match index; it is built on first use');
+    },
+  );
   const shown = config.host.includes(':') ? `[${config.host}]` : config.host;
   console.log(
     `Passage is running on ${database.engine} (${database.location}): http://${shown}:${config.port}/  (API docs: /api/docs)`,

@@ -16,6 +16,7 @@ export {
 } from './people.service.js';
 export { createPeople, type ReviewCandidate, type LinkRule } from './people.store.js';
 export { lockLinking } from './matching.store.js';
+export { warmMatcher } from './matcher.js';
 export { moveRecords, type RecordRef } from './merges.store.js';
 export {
   mergeInTx,

@@ -1,4 +1,4 @@
-import { sql, type Transaction } from 'kysely';
+import { sql, type Kysely, type Transaction } from 'kysely';
 import type { DB } from '../db/schema.js';
 import { MatchIndex, type MatchModel, type MatchRecord } from '../matching/index.js';
 import { modelForPopulation } from '../matching/prior.rules.js';
@@ -178,6 +178,15 @@ async function committedOrCurrent(
     tx,
   );
   return status.rows[0]?.status === 'committed';
+}
+
+/**
+ * Builds the database's match index ahead of the first request (a server calls it at start): the
+ * first departure then waits for its own match only. Does nothing when there is no model yet.
+ */
+export async function warmMatcher(db: Kysely<DB>): Promise<number> {
+  if ((await activeModelId(db)) === null) return 0;
+  return db.transaction().execute(async (tx) => (await lockedMatcher(tx)).index.size);
 }
 
 /** The active model's id without locking (for display). */
