@@ -13,10 +13,12 @@
  */
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
+import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { sql } from 'kysely';
+import pg from 'pg';
 import { createAccount } from '../src/access/index.js';
 import { openDatabase, type Database } from '../src/db/database.js';
 import { migrate } from '../src/db/migrate.js';
@@ -99,6 +101,10 @@ async function streamPart() {
   });
 
   const total = rate * seconds;
+  const loadBefore = os.loadavg()[0];
+  const serverCpu0 = processCpuMs(server.pid);
+  const postgresCpu0 = await postgresCpuMs(env.DATABASE_URL);
+  const loaderCpu0 = process.cpuUsage();
   const latencies: number[] = [];
   let errors = 0;
   let retries = 0;
@@ -117,16 +123,12 @@ async function streamPart() {
     });
     const t = performance.now();
     try {
-      const res = await fetch(`http://127.0.0.1:${port}/api/departures`, {
-        method: 'POST',
-        headers: {
-          authorization: `Bearer ${token}`,
-          'content-type': 'application/json',
-          'idempotency-key': `bench-${i}`,
-        },
-        body,
+      const res = await post(port, '/api/departures', body, {
+        authorization: `Bearer ${token}`,
+        'content-type': 'application/json',
+        'idempotency-key': `bench-${i}`,
       });
-      const json = (await res.json()) as { results?: { status: string }[] };
+      const json = JSON.parse(res.body) as { results?: { status: string }[] };
       if (res.status !== 200) {
         errors++;
         return;
@@ -164,6 +166,11 @@ async function streamPart() {
   }
   await Promise.all(inflight);
   const wall = (performance.now() - started) / 1000;
+  const serverCpuMs = processCpuMs(server.pid) - serverCpu0;
+  const postgresCpuAfter = await postgresCpuMs(env.DATABASE_URL);
+  const loaderCpu = process.cpuUsage(loaderCpu0);
+  const loadAfter = os.loadavg()[0];
+  agent.destroy();
   server.kill('SIGTERM');
   await new Promise((r) => server.on('exit', r));
 
@@ -196,7 +203,76 @@ async function streamPart() {
     storedDistinct: Number(stored.rows[0]?.d),
     exactlyOnce: Number(stored.rows[0]?.n) === total && Number(stored.rows[0]?.d) === total,
     outcomes: Object.fromEntries(statuses),
+    // Where the CPU went, per event: the server process (with PGlite, the database is inside it),
+    // the PostgreSQL backends serving the benchmark's database, and this loader.
+    serverCpuMsPerEvent: +(serverCpuMs / total).toFixed(2),
+    postgresCpuMsPerEvent: +(cpuSince(postgresCpu0, postgresCpuAfter) / total).toFixed(2),
+    loaderCpuMsPerEvent: +((loaderCpu.user + loaderCpu.system) / 1000 / total).toFixed(2),
+    loadAverage1m: `${loadBefore?.toFixed(1)} → ${loadAfter?.toFixed(1)}`,
   };
+}
+
+/**
+ * A POST over a keep-alive connection. node:http rather than fetch: fetch cost the loader as much
+ * CPU per request as the server spent handling it, on the same two cores.
+ */
+const agent = new http.Agent({ keepAlive: true, maxSockets: 200 });
+function post(
+  port: number,
+  urlPath: string,
+  body: string,
+  headers: Record<string, string>,
+): Promise<{ status: number; body: string }> {
+  return new Promise((resolve, reject) => {
+    const req = http.request(
+      { host: '127.0.0.1', port, path: urlPath, method: 'POST', agent, headers },
+      (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('end', () => {
+          resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8') });
+        });
+        res.on('error', reject);
+      },
+    );
+    req.on('error', reject);
+    req.end(body);
+  });
+}
+
+/** CPU used by each PostgreSQL backend connected to the database (local server, Linux), by pid. */
+async function postgresCpuMs(url: string | undefined): Promise<Map<number, number>> {
+  const used = new Map<number, number>();
+  if (!url) return used;
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    const { rows } = await client.query<{ pid: number }>(
+      'SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()',
+    );
+    for (const { pid } of rows) used.set(pid, processCpuMs(pid));
+  } finally {
+    await client.end();
+  }
+  return used;
+}
+
+/** CPU used between two snapshots (backends that started in between count from zero). */
+function cpuSince(before: Map<number, number>, after: Map<number, number>): number {
+  let ms = 0;
+  for (const [pid, cpu] of after) ms += cpu - (before.get(pid) ?? 0);
+  return ms;
+}
+
+/** CPU time (user + system) a process has used, from /proc (Linux); NaN elsewhere. */
+function processCpuMs(pid: number | undefined): number {
+  try {
+    const fields = fs.readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? [];
+    const ticks = Number(fields[11]) + Number(fields[12]);
+    return (ticks * 1000) / 100; // USER_HZ is 100 on Linux
+  } catch {
+    return Number.NaN;
+  }
 }
 
 async function batchPart() {

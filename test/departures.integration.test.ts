@@ -1,6 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FastifyInstance } from 'fastify';
-import { createSourceToken, grantVoluntaryDeparture } from '../src/departures/index.js';
+import { sql } from 'kysely';
+import {
+  createSourceToken,
+  DepartureIntake,
+  grantVoluntaryDeparture,
+  type Sender,
+} from '../src/departures/index.js';
 import { voluntaryDeparturesOf } from '../src/lifecycle/index.js';
 import { ingestFile } from '../src/ingest/index.js';
 import { buildTestApp, createTestAccount, signInAs } from './support/app.js';
@@ -32,6 +38,17 @@ describe.each(ENGINES)('departures API on %s', (engine) => {
       payload: body as Record<string, unknown>,
     });
 
+  /** How many source records have ids starting with the prefix. */
+  const storedCount = async (prefix: string) =>
+    Number(
+      (
+        await d.db
+          .selectFrom('source_records')
+          .select((eb) => eb.fn.countAll<string>().as('n'))
+          .where('source_record_id', 'like', `${prefix}%`)
+          .executeTakeFirstOrThrow()
+      ).n,
+    );
   beforeAll(async () => {
     d = await openTestDatabase(engine);
     const file = writeFile(tempDir(), 'a.csv', admissionsCsv([buildAdmissionRow({ record_id: 'I94-S-1' })]));
@@ -168,5 +185,102 @@ describe.each(ENGINES)('departures API on %s', (engine) => {
       .where('action', '=', 'departure.self_report')
       .execute();
     expect(audit).toEqual([{ actor_username: 'olivia' }]);
+  });
+
+  describe('group commit', () => {
+    let intake: DepartureIntake;
+    let sender: Sender;
+    beforeAll(async () => {
+      intake = new DepartureIntake(d.db);
+      sender = await intake.authenticate(`Bearer ${token}`);
+    });
+    afterAll(async () => {
+      await intake.close();
+    });
+
+    it('stores concurrent requests in one transaction, answering each with its own results and lines', async () => {
+      const ndjson = [JSON.stringify(departure({ record_id: 'EXIT-G-2' })), '{broken'].join('\n');
+      const [one, two, three] = await Promise.all([
+        intake.receive(sender, departure({ record_id: 'EXIT-G-1' }), 'g-1'),
+        intake.receive(sender, ndjson, 'g-2'),
+        intake.receive(sender, departure({ record_id: 'EXIT-G-3' }), undefined),
+      ]);
+      expect(new Set([one.jobId, two.jobId, three.jobId]).size).toBe(1);
+      expect(one.results).toMatchObject([{ line: 1, recordId: 'EXIT-G-1', status: 'linked', personId }]);
+      // The broken line fails alone: the other records of the group are stored.
+      expect(two.results.map((r) => [r.line, r.recordId, r.status])).toEqual([
+        [1, 'EXIT-G-2', 'linked'],
+        [2, null, 'quarantined'],
+      ]);
+      expect(three).toMatchObject({ accepted: 1, results: [{ line: 1, recordId: 'EXIT-G-3' }] });
+      expect(await storedCount('EXIT-G-')).toBe(3);
+    });
+
+    it('answers a retry arriving while the first is in flight with the first answer, and another body with 422', async () => {
+      const body = departure({ record_id: 'EXIT-R-1' });
+      const [first, retry, other] = await Promise.allSettled([
+        intake.receive(sender, body, 'r-1'),
+        intake.receive(sender, body, 'r-1'),
+        intake.receive(sender, departure({ record_id: 'EXIT-R-1', departed_on: '2025-08-22' }), 'r-1'),
+      ]);
+      expect(first.status).toBe('fulfilled');
+      expect(retry).toEqual(first);
+      expect(other).toMatchObject({ status: 'rejected', reason: { id: 'idempotency_conflict' } });
+      expect(await storedCount('EXIT-R-')).toBe(1);
+    });
+
+    it('answers every request of a group whose transaction fails with the error, stores none, and takes the retries', async () => {
+      // Fails the group's last write, after its records, links and lifecycle updates.
+      await sql`CREATE FUNCTION fail_key() RETURNS trigger LANGUAGE plpgsql AS $$
+        BEGIN IF NEW.key = 'fail-me' THEN RAISE EXCEPTION 'injected failure'; END IF; RETURN NEW; END $$`.execute(
+        d.db,
+      );
+      await sql`CREATE TRIGGER fail_key BEFORE INSERT ON idempotency_keys FOR EACH ROW EXECUTE FUNCTION fail_key()`.execute(
+        d.db,
+      );
+      const requests = [
+        () => intake.receive(sender, departure({ record_id: 'EXIT-F-1' }), 'f-1'),
+        () => intake.receive(sender, departure({ record_id: 'EXIT-F-2' }), 'fail-me'),
+        () => intake.receive(sender, departure({ record_id: 'EXIT-F-3' }), undefined),
+      ];
+      const failed = await Promise.allSettled(requests.map((r) => r()));
+      expect(failed.map((f) => f.status)).toEqual(['rejected', 'rejected', 'rejected']);
+      expect(await storedCount('EXIT-F-')).toBe(0);
+      expect(
+        await d.db
+          .selectFrom('idempotency_keys')
+          .select('key')
+          .where('key', 'in', ['f-1', 'fail-me'])
+          .execute(),
+      ).toEqual([]);
+
+      await sql`DROP TRIGGER fail_key ON idempotency_keys`.execute(d.db);
+      await sql`DROP FUNCTION fail_key()`.execute(d.db);
+      const retried = await Promise.all(requests.map((r) => r()));
+      expect(retried.map((r) => r.results[0]?.status)).toEqual(['linked', 'linked', 'linked']);
+      expect(await storedCount('EXIT-F-')).toBe(3);
+    });
+  });
+
+  it('refuses departures sent with a token revoked after its first use, and stores nothing', async () => {
+    const revocable = await createSourceToken(d.db, 'EXIT', 'revoked later');
+    const send = (recordId: string) =>
+      app.inject({
+        method: 'POST',
+        url: '/api/departures',
+        headers: { authorization: `Bearer ${revocable}` },
+        payload: departure({ record_id: recordId }),
+      });
+    expect((await send('EXIT-T-1')).statusCode).toBe(200);
+    await d.db
+      .updateTable('source_tokens')
+      .set({ revoked_at: new Date() })
+      .where('label', '=', 'revoked later')
+      .execute();
+    const refused = await send('EXIT-T-2');
+    expect(refused.statusCode).toBe(401);
+    expect(refused.json()).toMatchObject({ error: { id: 'invalid_token' } });
+    expect(await storedCount('EXIT-T-')).toBe(1);
+    expect((await send('EXIT-T-3')).statusCode).toBe(401);
   });
 });

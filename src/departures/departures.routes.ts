@@ -7,12 +7,7 @@ import { actorOf, requestContext, type AppDeps } from '../http/context.js';
 import { ErrorBody, errorResponses } from '../http/error-schema.js';
 import { findSource } from '../ingest/index.js';
 import { forbidden } from '../shared/errors.js';
-import {
-  authenticateSource,
-  departureEvents,
-  receiveDepartures,
-  type DepartureEvent,
-} from './departures.service.js';
+import { DepartureIntake, departureEvents, type DepartureEvent } from './departures.service.js';
 
 const RowResultBody = z.object({
   line: z.number(),
@@ -52,6 +47,11 @@ const SelfReportBody = z.object({
 export const departuresRoutes =
   (deps: AppDeps): FastifyPluginAsyncZod =>
   async (app) => {
+    // One intake per server: concurrent departure requests share its transactions (group commit).
+    const intake = new DepartureIntake(deps.db);
+    app.addHook('onClose', async () => {
+      await intake.close();
+    });
     app.addContentTypeParser(
       'application/x-ndjson',
       { parseAs: 'string', bodyLimit: 10 * 1_048_576 },
@@ -74,13 +74,8 @@ export const departuresRoutes =
         },
       },
       async (req, reply) => {
-        const source = await authenticateSource(deps.db, req.headers.authorization);
-        const { response } = await receiveDepartures(
-          deps.db,
-          source,
-          req.body,
-          req.headers['idempotency-key'],
-        );
+        const sender = await intake.authenticate(req.headers.authorization);
+        const response = await intake.receive(sender, req.body, req.headers['idempotency-key']);
         return reply.status(200).send(response);
       },
     );
@@ -106,7 +101,7 @@ export const departuresRoutes =
           throw new Error('the SELF source is missing');
         }
         const record = { ...req.body, record_id: `SELF-${crypto.randomUUID()}`, self_reported: 'true' };
-        const { response } = await receiveDepartures(deps.db, source, record, undefined, actor.username);
+        const response = await intake.receive({ source, tokenHash: null }, record, undefined, actor.username);
         await appendAudit(deps.db, {
           actorAccountId: actor.accountId,
           actorUsername: actor.username,

@@ -1,19 +1,31 @@
 import { sql, type Kysely, type Transaction } from 'kysely';
 import type { DB } from '../db/schema.js';
+import type { Source } from '../ingest/index.js';
 
 type Q = Kysely<DB> | Transaction<DB>;
 
-export async function sourceForToken(
-  db: Q,
-  tokenHash: string,
-): Promise<{ id: number; code: string } | undefined> {
-  return db
+/** The source a live API token belongs to. */
+export async function sourceForToken(db: Q, tokenHash: string): Promise<Source | undefined> {
+  const row = await db
     .selectFrom('source_tokens as t')
     .innerJoin('source_systems as s', 's.id', 't.source_id')
-    .select(['s.id', 's.code'])
+    .select(['s.id', 's.code', 's.name', 's.default_record_type'])
     .where('t.token_hash', '=', tokenHash)
     .where('t.revoked_at', 'is', null)
     .executeTakeFirst();
+  return row && { id: row.id, code: row.code, name: row.name, defaultRecordType: row.default_record_type };
+}
+
+/** Which of these token hashes belong to tokens not revoked. */
+export async function liveTokens(db: Q, tokenHashes: string[]): Promise<Set<string>> {
+  if (!tokenHashes.length) return new Set();
+  const rows = await db
+    .selectFrom('source_tokens')
+    .select('token_hash')
+    .where('token_hash', 'in', tokenHashes)
+    .where('revoked_at', 'is', null)
+    .execute();
+  return new Set(rows.map((r) => r.token_hash));
 }
 
 export async function insertToken(db: Q, sourceId: number, tokenHash: string, label: string): Promise<void> {
@@ -26,65 +38,90 @@ export async function insertToken(db: Q, sourceId: number, tokenHash: string, la
 export interface StoredAnswer {
   requestHash: string;
   statusCode: number;
-  response: Record<string, unknown>;
+  /** The JSON answer as first sent. */
+  response: unknown;
 }
 
-export async function findIdempotent(db: Q, scope: string, key: string): Promise<StoredAnswer | undefined> {
-  const r = await db
+/** Stored answers for these keys of one scope, by key. */
+export async function findIdempotent(
+  db: Q,
+  scope: string,
+  keys: string[],
+): Promise<Map<string, StoredAnswer>> {
+  if (!keys.length) return new Map();
+  const rows = await db
     .selectFrom('idempotency_keys')
-    .select(['request_hash', 'status_code', 'response'])
+    .select(['key', 'request_hash', 'status_code', 'response'])
     .where('scope', '=', scope)
-    .where('key', '=', key)
-    .executeTakeFirst();
-  return r && { requestHash: r.request_hash, statusCode: r.status_code, response: r.response };
+    .where('key', 'in', keys)
+    .execute();
+  return new Map(
+    rows.map((r) => [
+      r.key,
+      { requestHash: r.request_hash, statusCode: r.status_code, response: r.response },
+    ]),
+  );
 }
 
-export async function saveIdempotent(db: Q, scope: string, key: string, answer: StoredAnswer): Promise<void> {
+export async function saveIdempotent(
+  db: Q,
+  scope: string,
+  answers: (StoredAnswer & { key: string })[],
+): Promise<void> {
+  if (!answers.length) return;
   await db
     .insertInto('idempotency_keys')
-    .values({
-      scope,
-      key,
-      request_hash: answer.requestHash,
-      status_code: answer.statusCode,
-      response: JSON.stringify(answer.response),
-    })
+    .values(
+      answers.map((a) => ({
+        scope,
+        key: a.key,
+        request_hash: a.requestHash,
+        status_code: a.statusCode,
+        response: JSON.stringify(a.response),
+      })),
+    )
     .onConflict((oc) => oc.columns(['scope', 'key']).doNothing())
     .execute();
 }
 
 /**
  * A departure on or after the grant and on or before depart_by complies with a voluntary
- * departure grant (8 CFR 1240.26); the first such departure is recorded on the grant.
+ * departure grant (8 CFR 1240.26); the earliest such departure of the batch is recorded on each
+ * grant not yet complied with. One statement for the whole batch.
  */
 export async function markVoluntaryDepartureCompliance(
   db: Q,
   departures: { personId: string; departedOn: string; sourceRecordPk: string }[],
 ): Promise<number> {
-  let updated = 0;
-  for (const d of departures) {
-    const r = await db
-      .updateTable('voluntary_departures')
-      .set({ complied_on: d.departedOn, departure_record_pk: d.sourceRecordPk })
-      .where('person_id', '=', d.personId)
-      .where('complied_on', 'is', null)
-      .where('granted_on', '<=', d.departedOn)
-      .where('depart_by', '>=', d.departedOn)
-      .returning('id')
-      .execute();
-    updated += r.length;
-  }
-  return updated;
+  if (!departures.length) return 0;
+  const result = await sql<{ id: string }>`
+    UPDATE voluntary_departures v
+    SET complied_on = first.departed_on, departure_record_pk = first.pk
+    FROM (
+      SELECT DISTINCT ON (g.id) g.id, d.departed_on, d.pk
+      FROM voluntary_departures g
+      JOIN unnest(${departures.map((d) => d.personId)}::bigint[],
+                  ${departures.map((d) => d.departedOn)}::date[],
+                  ${departures.map((d) => d.sourceRecordPk)}::bigint[]) AS d (person_id, departed_on, pk)
+        ON d.person_id = g.person_id AND d.departed_on BETWEEN g.granted_on AND g.depart_by
+      WHERE g.complied_on IS NULL
+      ORDER BY g.id, d.departed_on, d.pk
+    ) AS first
+    WHERE v.id = first.id
+    RETURNING v.id`.execute(db);
+  return result.rows.length;
 }
 
-export async function markResolved(db: Q, sourceRecordPks: string[]): Promise<void> {
-  if (!sourceRecordPks.length) {
+/** Marks departures as matched to a person (by source and record id: the indexed key). */
+export async function markResolved(db: Q, sourceId: number, recordIds: string[]): Promise<void> {
+  if (!recordIds.length) {
     return;
   }
   await db
     .updateTable('departures')
     .set({ resolved_at: sql<Date>`now()` })
-    .where('source_record_pk', 'in', sourceRecordPks)
+    .where('source_id', '=', sourceId)
+    .where('source_record_id', 'in', recordIds)
     .execute();
 }
 

@@ -1,6 +1,7 @@
 export {
   createSourceToken,
-  receiveDepartures,
+  DepartureIntake,
+  type Sender,
   departureEvents,
   type DepartureEvent,
   type DepartureResponse,

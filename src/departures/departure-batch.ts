@@ -1,0 +1,104 @@
+import crypto from 'node:crypto';
+import type { Transaction } from 'kysely';
+import type { DB } from '../db/schema.js';
+import { refreshOverstays } from '../lifecycle/index.js';
+import {
+  createJob,
+  emptyCounts,
+  finishJob,
+  ingestBatch,
+  type LinkedHook,
+  type RowResult,
+  type Source,
+} from '../ingest/index.js';
+import type { SourceRow } from '../ingest/row-source.js';
+import { markResolved, markVoluntaryDepartureCompliance } from './departures.store.js';
+
+/** What one request is told about its departures. */
+export interface DepartureResponse {
+  jobId: string;
+  accepted: number;
+  duplicates: number;
+  quarantined: number;
+  inReview: number;
+  results: RowResult[];
+}
+
+/** Inside the batch's transaction: voluntary departure grants, overstay determinations, resolved departures. */
+const afterLinking =
+  (sourceId: number): LinkedHook =>
+  async (tx, linked) => {
+    const departures = linked.flatMap((l) =>
+      l.personId && l.record.type === 'departure'
+        ? [
+            {
+              personId: l.personId,
+              departedOn: l.record.data.departed_on,
+              sourceRecordPk: l.sourceRecordPk,
+              recordId: l.record.data.record_id,
+            },
+          ]
+        : [],
+    );
+    await markVoluntaryDepartureCompliance(tx, departures);
+    await refreshOverstays(
+      tx,
+      linked.flatMap((l) => (l.personId ? [l.personId] : [])),
+      new Date().toISOString().slice(0, 10),
+    );
+    await markResolved(
+      tx,
+      sourceId,
+      departures.map((d) => d.recordId),
+    );
+  };
+
+/**
+ * Stores the rows of several requests as one ingest batch (one job, one link pass, one overstay
+ * refresh) in the caller's transaction and splits the results back per request, with each
+ * request's own line numbers. Within the job, rows are numbered in arrival order.
+ */
+export async function storeRequests(
+  tx: Transaction<DB>,
+  source: Source,
+  startedBy: string,
+  requests: SourceRow[][],
+): Promise<DepartureResponse[]> {
+  if (!requests.length) return [];
+  const fileName = `api:${crypto.randomUUID()}`;
+  const jobId = await createJob(tx, {
+    sourceId: source.id,
+    fileName,
+    filePath: fileName,
+    fileSize: 0,
+    format: 'ndjson',
+    startedBy,
+  });
+  let line = 0;
+  const rows = requests.flatMap((request) => request.map((row) => ({ ...row, lineNumber: ++line })));
+  const { results } = await ingestBatch(
+    { db: tx, source, jobId, fileName, link: { unmatched: 'review' }, onLinked: afterLinking(source.id) },
+    rows,
+    emptyCounts(),
+  );
+  await finishJob(tx, jobId, 'completed');
+  let next = 0;
+  return requests.map((request) => {
+    const own = request.map((row, j) => ({ ...results[next + j]!, line: row.lineNumber }));
+    next += request.length;
+    return responseOf(jobId, own);
+  });
+}
+
+function responseOf(jobId: string, results: RowResult[]): DepartureResponse {
+  const count = (...statuses: RowResult['status'][]) =>
+    results.filter((r) => statuses.includes(r.status)).length;
+  return {
+    jobId,
+    accepted: count('linked', 'review'),
+    duplicates: count('duplicate', 'already_quarantined'),
+    quarantined: count('quarantined', 'already_quarantined'),
+    inReview: count('review'),
+    results,
+  };
+}
