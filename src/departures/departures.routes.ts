@@ -8,6 +8,7 @@ import { ErrorBody, errorResponses } from '../http/error-schema.js';
 import { findSource } from '../ingest/index.js';
 import { forbidden } from '../shared/errors.js';
 import { DepartureIntake, departureEvents, type DepartureEvent } from './departures.service.js';
+import { voluntaryDepartureRoutes } from './voluntary-departure.routes.js';
 
 const RowResultBody = z.object({
   line: z.number(),
@@ -52,6 +53,7 @@ export const departuresRoutes =
     app.addHook('onClose', async () => {
       await intake.close();
     });
+    await app.register(voluntaryDepartureRoutes(deps));
     app.addContentTypeParser(
       'application/x-ndjson',
       { parseAs: 'string', bodyLimit: 10 * 1_048_576 },

@@ -125,19 +125,43 @@ export async function markResolved(db: Q, sourceId: number, recordIds: string[])
     .execute();
 }
 
+export interface StoredGrant {
+  id: string;
+  grantedOn: string;
+  departBy: string;
+  grantedBy: string;
+  compliedOn: string | null;
+}
+
+/**
+ * Records a voluntary departure grant for a person (undefined when there is no such person). A
+ * departure already recorded on or after the grant and on or before depart_by complies with it
+ * at once: the earliest such departure is recorded on the grant.
+ */
 export async function grantVoluntaryDeparture(
   db: Q,
   g: { personId: string; grantedOn: string; departBy: string; grantedBy: string },
-): Promise<string> {
-  const r = await db
-    .insertInto('voluntary_departures')
-    .values({
-      person_id: g.personId,
-      granted_on: g.grantedOn,
-      depart_by: g.departBy,
-      granted_by: g.grantedBy,
-    })
-    .returning('id')
-    .executeTakeFirstOrThrow();
-  return r.id;
+): Promise<StoredGrant | undefined> {
+  const result = await sql<{ id: string; complied_on: string | null }>`
+    WITH first AS (
+      SELECT d.departed_on, d.source_record_pk FROM departures d
+      WHERE d.person_id = ${g.personId} AND d.departed_on BETWEEN ${g.grantedOn}::date AND ${g.departBy}::date
+      ORDER BY d.departed_on, d.id
+      LIMIT 1
+    )
+    INSERT INTO voluntary_departures (person_id, granted_on, depart_by, granted_by, complied_on, departure_record_pk)
+    SELECT p.id, ${g.grantedOn}::date, ${g.departBy}::date, ${g.grantedBy},
+           (SELECT departed_on FROM first), (SELECT source_record_pk FROM first)
+    FROM people p WHERE p.id = ${g.personId}
+    RETURNING id, complied_on`.execute(db);
+  const row = result.rows[0];
+  return (
+    row && {
+      id: row.id,
+      grantedOn: g.grantedOn,
+      departBy: g.departBy,
+      grantedBy: g.grantedBy,
+      compliedOn: row.complied_on,
+    }
+  );
 }

@@ -1,0 +1,152 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { FastifyInstance } from 'fastify';
+import { createSourceToken } from '../src/departures/index.js';
+import { ingestFile } from '../src/ingest/index.js';
+import { buildTestApp, createTestAccount, signInAs, type Client } from './support/app.js';
+import { admissionsCsv, buildAdmissionRow, tempDir, writeFile } from './support/factories.js';
+import { ENGINES, openTestDatabase, type TestDatabase } from './support/test-db.js';
+
+const PURPOSE = { purposeKind: 'case', purpose: 'EOIR-2026-0042' };
+
+describe.each(ENGINES)('voluntary departure grants on %s', (engine) => {
+  let d: TestDatabase;
+  let app: FastifyInstance;
+  let supervisor: Client;
+  let officer: Client;
+  let personId: string;
+  const grantUrl = () => `/api/people/${personId}/voluntary-departures`;
+  const grant = (client: Client, body: Record<string, unknown>) =>
+    client.send('POST', grantUrl(), { grantedBy: 'IJ Testjudge, Baltimore', ...PURPOSE, ...body });
+  const grantsOnTimeline = async () =>
+    (await officer.get(`/api/people/${personId}/timeline?purposeKind=case&purpose=EOIR-2026-0042`)).json<{
+      voluntaryDepartures: { grantedOn: string; compliedOn: string | null }[];
+    }>().voluntaryDepartures;
+  let token: string;
+  /** A departure of the test person, from an exit manifest. */
+  const depart = (recordId: string, departedOn: string) => {
+    const row = buildAdmissionRow();
+    return app.inject({
+      method: 'POST',
+      url: '/api/departures',
+      headers: { authorization: `Bearer ${token}` },
+      payload: {
+        record_id: recordId,
+        given_name: row.given_name,
+        family_name: row.family_name,
+        date_of_birth: row.date_of_birth,
+        passport_number: row.passport_number,
+        passport_country: row.passport_country,
+        departed_on: departedOn,
+      },
+    });
+  };
+  const storedGrants = async () =>
+    (await d.db.selectFrom('voluntary_departures').select('id').execute()).length;
+
+  beforeAll(async () => {
+    d = await openTestDatabase(engine);
+    const file = writeFile(tempDir(), 'a.csv', admissionsCsv([buildAdmissionRow({ record_id: 'I94-V-1' })]));
+    await ingestFile(d.db, { sourceCode: 'I94', filePath: file });
+    personId =
+      (await d.db.selectFrom('admissions').select('person_id').executeTakeFirstOrThrow()).person_id ?? '';
+    await createTestAccount(d, 'sam', 'supervisor');
+    await createTestAccount(d, 'olivia', 'officer');
+    app = await buildTestApp(d);
+    supervisor = await signInAs(app, 'sam');
+    officer = await signInAs(app, 'olivia');
+    token = await createSourceToken(d.db, 'EXIT', 'test manifests');
+    // One departure on record before any grant.
+    const res = await depart('EXIT-V-1', '2025-08-20');
+    expect(res.json()).toMatchObject({ results: [{ status: 'linked', personId }] });
+  });
+  afterAll(async () => {
+    await app.close();
+    await d.close();
+  });
+
+  it('lets a supervisor record a pending grant with a purpose, audited, and lists it on the timeline', async () => {
+    const res = await grant(supervisor, { grantedOn: '2026-11-01', departBy: '2026-12-31' });
+    expect(res.statusCode).toBe(201);
+    expect(res.json()).toMatchObject({
+      grant: { grantedOn: '2026-11-01', departBy: '2026-12-31', grantedBy: 'IJ Testjudge, Baltimore' },
+    });
+    expect(res.json<{ grant: { compliedOn: unknown } }>().grant.compliedOn).toBeNull();
+    const audit = await d.db
+      .selectFrom('audit_log')
+      .select(['actor_username', 'object_id', 'purpose', 'outcome'])
+      .where('action', '=', 'voluntary_departure.grant')
+      .execute();
+    expect(audit).toEqual([
+      { actor_username: 'sam', object_id: personId, purpose: 'EOIR-2026-0042', outcome: 'success' },
+    ]);
+    expect(await grantsOnTimeline()).toContainEqual(
+      expect.objectContaining({ grantedOn: '2026-11-01', compliedOn: null }),
+    );
+  });
+
+  it('marks a grant complied with at once when the person already departed within its dates', async () => {
+    const res = await grant(supervisor, { grantedOn: '2025-08-01', departBy: '2025-08-31' });
+    expect(res.statusCode).toBe(201);
+    expect(res.json()).toMatchObject({ grant: { compliedOn: '2025-08-20' } });
+  });
+
+  it('leaves a grant uncomplied when the only departure came before it was granted', async () => {
+    const res = await grant(supervisor, { grantedOn: '2025-09-01', departBy: '2025-10-31' });
+    expect(res.json()).toMatchObject({ grant: { compliedOn: null } });
+  });
+
+  it('marks a pending grant complied with when a departure within its dates arrives', async () => {
+    expect((await depart('EXIT-V-2', '2026-11-20')).statusCode).toBe(200);
+    expect(await grantsOnTimeline()).toContainEqual(
+      expect.objectContaining({ grantedOn: '2026-11-01', compliedOn: '2026-11-20' }),
+    );
+  });
+
+  it('refuses a depart-by date before the grant date and stores nothing', async () => {
+    const before = await storedGrants();
+    const res = await grant(supervisor, { grantedOn: '2026-11-10', departBy: '2026-11-09' });
+    expect(res.statusCode).toBe(400);
+    expect(res.json()).toMatchObject({ error: { id: 'invalid_request' } });
+    expect(await storedGrants()).toBe(before);
+  });
+
+  it('refuses a date that is not a calendar date', async () => {
+    const res = await grant(supervisor, { grantedOn: '2026-02-30', departBy: '2026-03-31' });
+    expect(res.statusCode).toBe(400);
+  });
+
+  it('requires a declared purpose and audits the refusal', async () => {
+    const res = await grant(supervisor, {
+      grantedOn: '2026-11-01',
+      departBy: '2026-12-31',
+      purposeKind: undefined,
+      purpose: undefined,
+    });
+    expect(res.statusCode).toBe(400);
+    expect(res.json()).toMatchObject({ error: { id: 'purpose_required' } });
+  });
+
+  it('does not let an officer record a grant, and audits the refusal', async () => {
+    const before = await storedGrants();
+    const res = await grant(officer, { grantedOn: '2026-11-01', departBy: '2026-12-31' });
+    expect(res.statusCode).toBe(403);
+    expect(await storedGrants()).toBe(before);
+    const denied = await d.db
+      .selectFrom('audit_log')
+      .select(['actor_username', 'outcome'])
+      .where('action', '=', 'voluntary_departure.grant')
+      .where('outcome', '=', 'denied')
+      .execute();
+    expect(denied).toContainEqual({ actor_username: 'olivia', outcome: 'denied' });
+  });
+
+  it('answers 404 for a person that does not exist', async () => {
+    const res = await supervisor.send('POST', '/api/people/999999/voluntary-departures', {
+      grantedOn: '2026-11-01',
+      departBy: '2026-12-31',
+      grantedBy: 'IJ Testjudge',
+      ...PURPOSE,
+    });
+    expect(res.statusCode).toBe(404);
+  });
+});
