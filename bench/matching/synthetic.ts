@@ -1,4 +1,4 @@
-import { generateDemoData } from '../../src/demo/demo-data.js';
+import { demoMatchData } from '../../src/demo/demo-match-records.js';
 import {
   connectedComponents,
   resolveRecords,
@@ -13,25 +13,11 @@ export function syntheticRecords(
   people: number,
   seed: number,
 ): { records: MatchRecord[]; truth: Map<string, { person: string; variations: string[] }> } {
-  const data = generateDemoData({ people, seed });
-  const truth = new Map(data.truth.map((t) => [t.record, { person: t.personKey, variations: t.variations }]));
-  const records: MatchRecord[] = [];
-  for (const file of data.files) {
-    for (const row of file.rows) {
-      records.push({
-        id: `${file.source}:${row.record_id!}`,
-        givenName: row.given_name,
-        middleName: row.middle_name,
-        familyName: row.family_name,
-        dateOfBirth: row.date_of_birth,
-        sex: row.sex,
-        country: row.country_of_citizenship,
-        passportNumber: row.passport_number,
-        aNumber: row.a_number,
-      });
-    }
-  }
-  return { records, truth };
+  const { records, truth } = demoMatchData(people, seed);
+  return {
+    records,
+    truth: new Map(truth.map((t) => [t.record, { person: t.personKey, variations: t.variations }])),
+  };
 }
 
 export interface SyntheticResult {

@@ -1,5 +1,5 @@
 import type { MatchRecord } from '../matching/index.js';
-import { generateDemoData } from './demo-data.js';
+import { generateDemoData, type DemoTruth } from './demo-data.js';
 
 /**
  * The synthetic population's records as the matcher sees them (identity fields only, no truth):
@@ -7,8 +7,13 @@ import { generateDemoData } from './demo-data.js';
  * the matching benchmark resolves.
  */
 export function demoMatchRecords(people: number, seed: number): MatchRecord[] {
+  return demoMatchData(people, seed).records;
+}
+
+/** The same records with the generator's truth (tests and benchmarks only). */
+export function demoMatchData(people: number, seed: number): { records: MatchRecord[]; truth: DemoTruth[] } {
   const data = generateDemoData({ people, seed });
-  return data.files.flatMap((file) =>
+  const records = data.files.flatMap((file) =>
     file.rows.map((row) => ({
       id: `${file.source}:${row.record_id!}`,
       givenName: row.given_name,
@@ -21,4 +26,5 @@ export function demoMatchRecords(people: number, seed: number): MatchRecord[] {
       aNumber: row.a_number,
     })),
   );
+  return { records, truth: data.truth };
 }
