@@ -53,6 +53,7 @@ const PersonBody = z.object({
     ),
     records: z.array(
       z.object({
+        sourceId: z.number().describe('The source system id, as a split names records'),
         sourceCode: z.string(),
         sourceRecordId: z.string(),
         recordType: z.string(),

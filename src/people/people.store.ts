@@ -257,6 +257,8 @@ export async function identitiesOfPerson(db: Q, personId: string): Promise<Ident
 }
 
 export interface PersonRecordRow {
+  /** The source system's id: with sourceRecordId it names the record in a split. */
+  sourceId: number;
   sourceCode: string;
   sourceRecordId: string;
   recordType: string;
@@ -274,6 +276,7 @@ export async function recordsOfPerson(db: Q, personId: string): Promise<PersonRe
     .innerJoin('source_records as r', 'r.id', 'l.source_record_pk')
     .innerJoin('source_systems as s', 's.id', 'l.source_id')
     .select([
+      'l.source_id',
       's.code',
       'l.source_record_id',
       'r.record_type',
@@ -292,6 +295,7 @@ export async function recordsOfPerson(db: Q, personId: string): Promise<PersonRe
     .orderBy('l.source_record_id')
     .execute();
   return rows.map((r) => ({
+    sourceId: r.source_id,
     sourceCode: r.code,
     sourceRecordId: r.source_record_id,
     recordType: r.record_type,
