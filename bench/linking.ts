@@ -66,10 +66,9 @@ async function run(people: number, seed: number) {
       .select(['kind', (eb) => eb.fn.countAll<string>().as('n')])
       .groupBy('kind')
       .execute();
-    const truth = parse(fs.readFileSync(written.truthPath), { columns: true }) as {
-      record: string;
-      person_key: string;
-    }[];
+    const truth = parse<{ record: string; person_key: string }>(fs.readFileSync(written.truthPath), {
+      columns: true,
+    });
     const personOf = new Map(truth.map((t) => [t.record, t.person_key]));
     const entityIds = new Map<string, number>();
     const clusterIds = new Map<string, number>();
