@@ -6,6 +6,7 @@ import type { FastifyInstance } from 'fastify';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createAccount } from '../src/access/index.js';
+import { createSourceToken } from '../src/departures/index.js';
 import { openDatabase, type Database } from '../src/db/database.js';
 import { migrate } from '../src/db/migrate.js';
 import { writeDemoData } from '../src/demo/demo-data.js';
@@ -35,6 +36,7 @@ describe.skipIf(!hasBrowser)('Passage in Chromium', () => {
   let page: Page;
   let baseUrl: string;
   let familyName: string;
+  let exitToken: string;
 
   beforeAll(async () => {
     database = await openDatabase({ kind: 'pglite-memory' });
@@ -46,6 +48,8 @@ describe.skipIf(!hasBrowser)('Passage in Chromium', () => {
     await recomputeAllOverstays(database.db, '2026-11-23');
     await createAccount(database.db, { username: 'e2e-officer', role: 'officer', password: PASSWORD });
     await createAccount(database.db, { username: 'e2e-analyst', role: 'analyst', password: PASSWORD });
+    await createAccount(database.db, { username: 'e2e-supervisor', role: 'supervisor', password: PASSWORD });
+    exitToken = await createSourceToken(database.db, 'EXIT', 'e2e exit manifests');
     const admitted = await database.db
       .selectFrom('record_identities')
       .select('family_name')
@@ -77,6 +81,17 @@ describe.skipIf(!hasBrowser)('Passage in Chromium', () => {
     const context = await browser.newContext();
     page = await context.newPage();
   });
+
+  /** A fresh browser context signed in as this account. */
+  async function signedInPage(username: string) {
+    const context = await browser.newContext();
+    const signedIn = await context.newPage();
+    await signedIn.goto(`${baseUrl}/sign-in`);
+    await signedIn.getByTestId('username').fill(username);
+    await signedIn.getByTestId('password').fill(PASSWORD);
+    await signedIn.getByRole('button', { name: 'Sign in' }).click();
+    return { context, page: signedIn };
+  }
 
   afterAll(async () => {
     await browser?.close();
@@ -145,17 +160,73 @@ describe.skipIf(!hasBrowser)('Passage in Chromium', () => {
   });
 
   it('gives an analyst the overstay report with its chart, and no person search', async () => {
-    const context = await browser.newContext();
-    const analystPage = await context.newPage();
-    await analystPage.goto(`${baseUrl}/sign-in`);
-    await analystPage.getByTestId('username').fill('e2e-analyst');
-    await analystPage.getByTestId('password').fill(PASSWORD);
-    await analystPage.getByRole('button', { name: 'Sign in' }).click();
+    const { context, page: analystPage } = await signedInPage('e2e-analyst');
     await analystPage.getByTestId('nav-overstay-report').click();
     await analystPage.getByTestId('overstay-chart').waitFor();
     expect(await analystPage.getByTestId('report-table-total').count()).toBe(1);
     await expectNoAxeViolations(analystPage, 'overstay report');
     expect(await analystPage.getByTestId('nav-search').count()).toBe(0);
+    await context.close();
+  });
+
+  it('lets a supervisor record a voluntary departure grant, and updates the open person page when the person departs', async () => {
+    const admitted = await database.db
+      .selectFrom('record_identities')
+      .select([
+        'person_id',
+        'given_name',
+        'family_name',
+        'date_of_birth',
+        'passport_number',
+        'passport_country',
+      ])
+      .where('record_type', '=', 'admission')
+      .where('passport_number', 'is not', null)
+      .orderBy('source_record_id')
+      .executeTakeFirstOrThrow();
+    const personId = admitted.person_id ?? '';
+    const { context, page: supervisorPage } = await signedInPage('e2e-supervisor');
+    await supervisorPage.getByTestId('search-input').waitFor();
+    await supervisorPage.goto(`${baseUrl}/people/${personId}`);
+    await supervisorPage.getByTestId('purpose-kind-case').check({ force: true });
+    await supervisorPage.getByTestId('purpose-input').fill('EOIR-E2E-0002');
+    await supervisorPage.getByRole('button', { name: 'View record' }).click();
+    await supervisorPage.getByTestId('voluntary-departures').waitFor();
+
+    await supervisorPage.getByTestId('grant-grantedOn').fill('2026-11-01');
+    await supervisorPage.getByTestId('grant-departBy').fill('2026-12-31');
+    await supervisorPage.getByTestId('grant-grantedBy').fill('IJ E2E-Judge, Arlington');
+    await supervisorPage.getByTestId('grant-submit').click();
+    await supervisorPage.getByTestId('grant-recorded').waitFor();
+    await supervisorPage.getByTestId('voluntary-departure-row').waitFor();
+    expect(await supervisorPage.getByTestId('voluntary-departure-status').textContent()).toMatch(/^Pending/);
+    await expectNoAxeViolations(supervisorPage, 'person with a voluntary departure grant');
+
+    // A departure for this person arrives from an exit manifest while the page is open.
+    await supervisorPage.getByTestId('live-updates').waitFor({ state: 'attached' });
+    const res = await fetch(`${baseUrl}/api/departures`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${exitToken}`, 'content-type': 'application/json' },
+      body: JSON.stringify({
+        record_id: 'EXIT-E2E-1',
+        given_name: admitted.given_name,
+        family_name: admitted.family_name,
+        date_of_birth: admitted.date_of_birth,
+        passport_number: admitted.passport_number,
+        passport_country: admitted.passport_country,
+        departed_on: '2026-11-20',
+      }),
+    });
+    expect(await res.json()).toMatchObject({ results: [{ status: 'linked', personId }] });
+    await supervisorPage.getByTestId('new-departure-alert').waitFor();
+    expect(await supervisorPage.getByTestId('new-departure-alert').textContent()).toMatch(/EXIT-E2E-1/);
+    await expect
+      .poll(() => supervisorPage.getByTestId('voluntary-departure-status').textContent())
+      .toMatch(/^Complied on/);
+    expect(await supervisorPage.getByTestId('source-record-row').allTextContents()).toContainEqual(
+      expect.stringContaining('EXIT-E2E-1'),
+    );
+    await expectNoAxeViolations(supervisorPage, 'person page after a live update');
     await context.close();
   });
 });

@@ -15,6 +15,7 @@ import type {
   Session,
   TimelineResponse,
   IngestJob,
+  VoluntaryDeparture,
 } from './types';
 
 export class ApiError extends Error {
@@ -176,6 +177,16 @@ export const api = {
 
   getOverstayReport: (signal: AbortSignal): Promise<OverstayReport> =>
     request('GET', '/api/reports/overstays', { signal }),
+
+  /** Records a voluntary departure grant; the page's declared purpose goes into the audit entry. */
+  grantVoluntaryDeparture: (
+    id: string,
+    purpose: Purpose,
+    grant: { grantedOn: string; departBy: string; grantedBy: string },
+  ): Promise<{ grant: VoluntaryDeparture & { id: string }; audit: { seq: string } }> =>
+    request('POST', `/api/people/${encodeURIComponent(id)}/voluntary-departures`, {
+      body: { ...grant, purposeKind: purpose.kind, purpose: purpose.text },
+    }),
 
   listReviews: (signal: AbortSignal): Promise<{ reviews: MatchReview[] }> =>
     request('GET', '/api/reviews', { signal }),

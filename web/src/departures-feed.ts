@@ -46,20 +46,24 @@ function parse(data: unknown): DepartureEvent | null {
   }
 }
 
-export function useDepartureFeed(): DepartureFeed {
+/**
+ * Subscribes to the departures stream while mounted (and `enabled`): `onEvent` gets each departure
+ * as it is processed. Returns the connection state and a way to connect again after the server
+ * closed the stream.
+ */
+export function useDepartureStream(
+  onEvent: (event: DepartureEvent) => void,
+  enabled = true,
+): { state: FeedState; reconnect: () => void } {
   const [state, setState] = useState<FeedState>('connecting');
-  const [entries, setEntries] = useState<FeedEntry[]>([]);
-  const [received, setReceived] = useState(0);
-  const [paused, setPausedState] = useState(false);
-  const [held, setHeld] = useState<FeedEntry[]>([]);
-  const [waiting, setWaiting] = useState(0);
-  const [announcement, setAnnouncement] = useState('');
   const [attempt, setAttempt] = useState(0);
-  const pausedRef = useRef(false);
-  const seq = useRef(0);
-  const counts = useRef({ received: 0, waiting: 0, announced: 0 });
+  const handler = useRef(onEvent);
+  useEffect(() => {
+    handler.current = onEvent;
+  }, [onEvent]);
 
   useEffect(() => {
+    if (!enabled) return;
     setState('connecting');
     const source = new EventSource(DEPARTURES_FEED_URL);
     source.onopen = () => {
@@ -76,7 +80,32 @@ export function useDepartureFeed(): DepartureFeed {
     };
     source.addEventListener('departure', (message: MessageEvent) => {
       const event = parse(message.data);
-      if (!event) return;
+      if (event) handler.current(event);
+    });
+    return () => {
+      source.close();
+    };
+  }, [attempt, enabled]);
+
+  const reconnect = useCallback(() => {
+    setAttempt((n) => n + 1);
+  }, []);
+  return { state, reconnect };
+}
+
+export function useDepartureFeed(): DepartureFeed {
+  const [entries, setEntries] = useState<FeedEntry[]>([]);
+  const [received, setReceived] = useState(0);
+  const [paused, setPausedState] = useState(false);
+  const [held, setHeld] = useState<FeedEntry[]>([]);
+  const [waiting, setWaiting] = useState(0);
+  const [announcement, setAnnouncement] = useState('');
+  const pausedRef = useRef(false);
+  const seq = useRef(0);
+  const counts = useRef({ received: 0, waiting: 0, announced: 0 });
+
+  const { state, reconnect } = useDepartureStream(
+    useCallback((event: DepartureEvent) => {
       const entry = { seq: ++seq.current, event };
       counts.current.received += 1;
       setReceived(counts.current.received);
@@ -87,11 +116,8 @@ export function useDepartureFeed(): DepartureFeed {
       } else {
         setEntries((e) => [entry, ...e].slice(0, MAX_ROWS));
       }
-    });
-    return () => {
-      source.close();
-    };
-  }, [attempt]);
+    }, []),
+  );
 
   useEffect(() => {
     const timer = window.setInterval(() => {
@@ -122,10 +148,6 @@ export function useDepartureFeed(): DepartureFeed {
     },
     [held],
   );
-
-  const reconnect = useCallback(() => {
-    setAttempt((n) => n + 1);
-  }, []);
 
   return { state, entries, received, paused, waiting, announcement, setPaused, reconnect };
 }

@@ -10,6 +10,7 @@ export const Permission = {
   ReportView: 'report.view',
   DepartureFeed: 'departure.feed',
   ReviewView: 'review.view',
+  VoluntaryDepartureGrant: 'voluntary_departure.grant',
 } as const;
 export type Permission = (typeof Permission)[keyof typeof Permission];
 
@@ -24,8 +25,8 @@ const CASE_WORK: readonly Permission[] = [
   Permission.ReviewView,
 ];
 const ROLE_GRANTS: Record<Role, readonly Permission[]> = {
-  admin: CASE_WORK,
-  supervisor: CASE_WORK,
+  admin: [...CASE_WORK, Permission.VoluntaryDepartureGrant],
+  supervisor: [...CASE_WORK, Permission.VoluntaryDepartureGrant],
   officer: CASE_WORK,
   analyst: [Permission.IngestView, Permission.ReportView],
   auditor: [Permission.IngestView, Permission.ReportView],

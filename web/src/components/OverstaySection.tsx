@@ -1,6 +1,6 @@
-import { Table, Tag } from '@trussworks/react-uswds';
+import { Tag } from '@trussworks/react-uswds';
 import { formatDate, plural, sourceRef } from '../format';
-import type { OverstayDetermination, OverstayOutcome, VoluntaryDeparture } from '../types';
+import type { OverstayDetermination, OverstayOutcome } from '../types';
 import { SourceRefs } from './SourceRefs';
 
 const OUTCOME_LABELS: Record<OverstayOutcome, string> = {
@@ -122,40 +122,5 @@ function OverstayCard({ determination: d }: { determination: OverstayDeterminati
         </div>
       </div>
     </li>
-  );
-}
-
-/** Voluntary departure grants: the date to leave by, who granted it, and whether the person complied. */
-export function VoluntaryDepartures({ grants }: { grants: VoluntaryDeparture[] }) {
-  return (
-    <section aria-labelledby="voluntary-heading" className="margin-top-5" data-testid="voluntary-departures">
-      <h2 id="voluntary-heading">Voluntary departure</h2>
-      <Table caption="Voluntary departure grants" bordered scrollable>
-        <thead>
-          <tr>
-            <th scope="col">Granted on</th>
-            <th scope="col">Depart by</th>
-            <th scope="col">Granted by</th>
-            <th scope="col">Complied on</th>
-          </tr>
-        </thead>
-        <tbody>
-          {grants.map((g, i) => (
-            <tr key={`${g.grantedOn}-${g.departBy}-${i}`} data-testid="voluntary-departure-row">
-              <td>
-                <DateValue value={g.grantedOn} none="—" />
-              </td>
-              <td>
-                <DateValue value={g.departBy} none="—" />
-              </td>
-              <td>{g.grantedBy}</td>
-              <td>
-                <DateValue value={g.compliedOn} none="Not yet" />
-              </td>
-            </tr>
-          ))}
-        </tbody>
-      </Table>
-    </section>
   );
 }

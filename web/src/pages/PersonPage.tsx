@@ -1,17 +1,22 @@
+import { Alert } from '@trussworks/react-uswds';
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { api, type ApiError } from '../api';
 import { AppLink } from '../components/AppLink';
 import { ErrorAlert, Loading } from '../components/ErrorAlert';
 import { IdentitySection } from '../components/IdentitySection';
-import { OverstaySection, VoluntaryDepartures } from '../components/OverstaySection';
+import { OverstaySection } from '../components/OverstaySection';
 import { PurposeForm } from '../components/PurposeForm';
 import { SourceRecordsTable } from '../components/SourceRecordsTable';
 import { StatusSummary } from '../components/StatusSummary';
 import { SourceRefs } from '../components/SourceRefs';
 import { Timeline } from '../components/Timeline';
+import { VoluntaryDepartureSection } from '../components/VoluntaryDepartureSection';
+import { useDepartureStream } from '../departures-feed';
+import { formatTimeSeconds } from '../format';
 import { useApi, usePageTitle } from '../hooks';
 import { describePurpose, forgetPurpose, loadPurpose, savePurpose } from '../purpose';
-import type { DataIssue, PersonResponse, Purpose, TimelineResponse } from '../types';
+import { can, Permission, useSession } from '../session';
+import type { DataIssue, DepartureEvent, PersonResponse, Purpose, TimelineResponse } from '../types';
 
 /**
  * One person. Nothing is requested until a purpose is declared; both reads carry the purpose
@@ -91,7 +96,11 @@ function PersonView({
     },
     [id, purpose.kind, purpose.text],
   );
-  usePageTitle(loaded.data?.person.person.displayName ?? 'Person');
+  // Data of this person (while another person's page loads, the last one's is not shown).
+  const data = loaded.data?.person.person.id === id ? loaded.data : undefined;
+  usePageTitle(data?.person.person.displayName ?? 'Person');
+  const { session } = useSession();
+  const live = useLiveDepartures(id, can(session, Permission.DepartureFeed), loaded.reload, data);
 
   const error = loaded.error;
   useEffect(() => {
@@ -99,7 +108,7 @@ function PersonView({
     if (error?.id === 'purpose_required') onPurposeRejected(error);
   }, [error, onPurposeRejected]);
 
-  if (loaded.loading || !loaded.data) {
+  if (!data) {
     return (
       <>
         <BackToSearch />
@@ -109,8 +118,8 @@ function PersonView({
     );
   }
 
-  const { person, audit } = loaded.data.person;
-  const timeline = loaded.data.timeline;
+  const { person, audit } = data.person;
+  const timeline = data.timeline;
   const timelineSeq = timeline.audit?.seq;
   return (
     <>
@@ -121,6 +130,9 @@ function PersonView({
         {timelineSeq && timelineSeq !== audit.seq ? `; timeline read entry #${timelineSeq}` : ''}) with
         purpose: {describePurpose(purpose)}.
       </p>
+      <div aria-live="polite" data-testid="live-updates">
+        {live ? <NewDepartureAlert live={live} /> : null}
+      </div>
       <StatusSummary status={timeline.status} asOf={timeline.asOf} />
       {timeline.dataIssues.length ? <DataIssues issues={timeline.dataIssues} /> : null}
       <section aria-labelledby="timeline-heading" className="margin-top-5">
@@ -132,12 +144,73 @@ function PersonView({
         )}
       </section>
       {timeline.overstays ? <OverstaySection overstays={timeline.overstays} /> : null}
-      {timeline.voluntaryDepartures?.length ? (
-        <VoluntaryDepartures grants={timeline.voluntaryDepartures} />
-      ) : null}
+      <VoluntaryDepartureSection
+        personId={id}
+        purpose={purpose}
+        grants={timeline.voluntaryDepartures ?? []}
+        asOf={timeline.asOf}
+        canGrant={can(session, Permission.VoluntaryDepartureGrant)}
+        onGranted={loaded.reload}
+      />
       <IdentitySection person={person} />
       <SourceRecordsTable records={person.records} />
     </>
+  );
+}
+
+interface LiveNews {
+  /** Departures linked to this person since the page opened. */
+  count: number;
+  latest: DepartureEvent;
+}
+
+/**
+ * While the page is open, a departure linked to this person reads the person again (a new read,
+ * audited with the same purpose); once the new data is shown, the news says what arrived.
+ */
+function useLiveDepartures(
+  personId: string,
+  enabled: boolean,
+  reload: () => void,
+  shown: Loaded | undefined,
+): LiveNews | null {
+  const [pending, setPending] = useState<LiveNews | null>(null);
+  const [news, setNews] = useState<LiveNews | null>(null);
+  useDepartureStream(
+    useCallback(
+      (event: DepartureEvent) => {
+        if (event.result.status !== 'linked' || event.result.personId !== personId) return;
+        setPending((p) => ({ count: (p?.count ?? 0) + 1, latest: event }));
+        reload();
+      },
+      [personId, reload],
+    ),
+    enabled,
+  );
+  useEffect(() => {
+    if (!pending) return;
+    setNews((n) => ({ count: (n?.count ?? 0) + pending.count, latest: pending.latest }));
+    setPending(null);
+    // Only a newly loaded person shows the news.
+  }, [shown]);
+  return news;
+}
+
+function NewDepartureAlert({ live }: { live: LiveNews }) {
+  const { at, source, result } = live.latest;
+  return (
+    <Alert
+      type="info"
+      headingLevel="h2"
+      heading="New departure recorded"
+      className="margin-y-2"
+      data-testid="new-departure-alert"
+    >
+      A departure from {source} (record <code>{result.recordId}</code>) was matched to this person at{' '}
+      <time dateTime={at}>{formatTimeSeconds(at)}</time>
+      {live.count > 1 ? ` (${live.count} since you opened this page)` : ''}. The status, timeline and records
+      below include it.
+    </Alert>
   );
 }
 
