@@ -6,8 +6,12 @@
  *                   the same Idempotency-Key; reports request→status-updated latency p50/p99 (the
  *                   person's status, voluntary departure and overstay determinations are updated in
  *                   the request's transaction), errors, and checks every event is stored once.
- *   --part batch    overstay determination batch: --admissions synthetic admissions with departures
- *                   and applications generated in SQL, then `recomputeAllOverstays`; time and RSS.
+ *   --part batch    overstay determination batch: --admissions synthetic admissions with departures,
+ *                   applications and identities generated in SQL (lifecycle-data.ts, not timed),
+ *                   then `recomputeAllOverstays` alone in a child process (lifecycle-batch-run.ts):
+ *                   seconds, admissions/s, the child's peak RSS (on PGlite the database's too) and,
+ *                   on a local PostgreSQL, the peak RSS / private memory of the database's server
+ *                   processes (sampled from /proc every 200 ms) and temp files written.
  * The database is PostgreSQL when BENCH_DATABASE_URL (or TEST_DATABASE_URL) is set (a fresh
  * database is created and dropped), else PGlite in a temp dir.
  */
@@ -26,7 +30,7 @@ import { createScratchDatabase } from '../src/db/scratch-database.js';
 import { createSourceToken } from '../src/departures/index.js';
 import { writeDemoData } from '../src/demo/demo-data.js';
 import { ensureDefaultSources, ingestFile } from '../src/ingest/index.js';
-import { recomputeAllOverstays } from '../src/lifecycle/index.js';
+import { generateBatchFacts } from './lifecycle-data.js';
 import { percentile } from './stats.js';
 
 const { values } = parseArgs({
@@ -212,6 +216,58 @@ async function streamPart() {
   };
 }
 
+/** Peak memory of this database's server processes, sampled from /proc (local server only). */
+function sampleServerMemory(url: string) {
+  const client = new pg.Client({ connectionString: url });
+  const peak = { rssMiB: 0, anonMiB: 0, backends: 0, readable: true };
+  const kib = (status: string, field: string) =>
+    Number(new RegExp(`${field}:\\s+(\\d+)`).exec(status)?.[1] ?? 0);
+  let timer: NodeJS.Timeout | undefined;
+  const sample = async () => {
+    const { rows } = await client.query<{ pid: number }>(
+      'SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()',
+    );
+    let rss = 0;
+    let anon = 0;
+    for (const { pid } of rows) {
+      try {
+        const status = fs.readFileSync(`/proc/${pid}/status`, 'utf8');
+        rss += kib(status, 'VmRSS');
+        anon += kib(status, 'RssAnon');
+      } catch {
+        peak.readable = false; // another host, or the process just ended
+      }
+    }
+    peak.rssMiB = Math.max(peak.rssMiB, Math.round(rss / 1024));
+    peak.anonMiB = Math.max(peak.anonMiB, Math.round(anon / 1024));
+    peak.backends = Math.max(peak.backends, rows.length);
+  };
+  const tempBytes = async () =>
+    Number(
+      (
+        await client.query<{ t: string }>(
+          'SELECT temp_bytes AS t FROM pg_stat_database WHERE datname = current_database()',
+        )
+      ).rows[0]?.t ?? 0,
+    );
+  let temp0 = 0;
+  return {
+    async start() {
+      await client.connect();
+      temp0 = await tempBytes();
+      timer = setInterval(() => void sample().catch(() => undefined), 200);
+    },
+    async stop() {
+      clearInterval(timer);
+      // Statistics reach pg_stat_database a moment after the backend reports them.
+      await new Promise((r) => setTimeout(r, 1000));
+      const tempMiB = Math.round(((await tempBytes()) - temp0) / 1048576);
+      await client.end();
+      return { ...peak, tempFilesMiB: tempMiB };
+    },
+  };
+}
+
 /**
  * A POST over a keep-alive connection. node:http rather than fetch: fetch cost the loader as much
  * CPU per request as the server spent handling it, on the same two cores.
@@ -277,53 +333,66 @@ function processCpuMs(pid: number | undefined): number {
 
 async function batchPart() {
   const n = Number(values.admissions);
-  const { database, drop } = await freshDatabase();
+  const asOf = '2026-11-23';
+  const { database, env, drop } = await freshDatabase();
   await migrate(database.db);
   await ensureDefaultSources(database.db);
-  const t0 = performance.now();
-  // One person per admission; ~80% depart (some late), ~5% file an extension. Generated in SQL.
-  await sql`
-    WITH s AS (SELECT id FROM source_systems WHERE code = 'I94'),
-    p AS (INSERT INTO people (created_at) SELECT now() FROM generate_series(1, ${n}) RETURNING id),
-    r AS (INSERT INTO source_records (source_id, source_record_id, version, checksum, record_type, data, raw, file_name, line_number)
-          SELECT (SELECT id FROM s), 'B' || p.id, 1, md5(p.id::text), 'admission', '{}', '', 'bench', p.id FROM p RETURNING id, source_record_id)
-    INSERT INTO admissions (source_id, source_record_id, source_record_pk, person_id, class_of_admission, admitted_on, admit_until, duration_of_status)
-    SELECT (SELECT id FROM s), r.source_record_id, r.id, substr(r.source_record_id, 2)::bigint,
-           (ARRAY['B1','B2','H1B','F1','WT'])[1 + (r.id % 5)],
-           DATE '2023-01-01' + (r.id % 900)::int,
-           CASE WHEN r.id % 5 = 3 THEN NULL ELSE DATE '2023-01-01' + (r.id % 900)::int + 180 END,
-           r.id % 5 = 3
-    FROM r`.execute(database.db);
-  await sql`
-    WITH s AS (SELECT id FROM source_systems WHERE code = 'EXIT'),
-    a AS (SELECT * FROM admissions WHERE person_id % 5 <> 0),
-    r AS (INSERT INTO source_records (source_id, source_record_id, version, checksum, record_type, data, raw, file_name, line_number)
-          SELECT (SELECT id FROM s), 'D' || a.person_id, 1, md5(a.person_id::text), 'departure', '{}', '', 'bench', a.person_id FROM a
-          RETURNING id, source_record_id)
-    INSERT INTO departures (source_id, source_record_id, source_record_pk, person_id, departed_on)
-    SELECT (SELECT id FROM s), r.source_record_id, r.id, substr(r.source_record_id, 2)::bigint,
-           DATE '2023-01-01' + (substr(r.source_record_id, 2)::bigint % 900)::int + 150 + (substr(r.source_record_id, 2)::bigint % 60)::int
-    FROM r`.execute(database.db);
-  const loadSeconds = (performance.now() - t0) / 1000;
-  const rss0 = process.memoryUsage().rss;
-  let peakRss = rss0;
-  const t1 = performance.now();
-  const result = await recomputeAllOverstays(database.db, '2026-11-23', () => {
-    peakRss = Math.max(peakRss, process.memoryUsage().rss);
-  });
-  const seconds = (performance.now() - t1) / 1000;
+  const load = await generateBatchFacts(database.db, n);
+  const counts = await sql<{ departures: string; applications: string; people: string }>`
+    SELECT (SELECT count(*) FROM departures) AS departures, (SELECT count(*) FROM applications) AS applications,
+           (SELECT count(*) FROM people) AS people`.execute(database.db);
   const engine = database.engine;
   await database.close();
+
+  // The determination alone, in a child process so its peak memory is its own.
+  const server = engine === 'postgres' ? sampleServerMemory(env.DATABASE_URL ?? '') : undefined;
+  await server?.start();
+  const child = spawn(
+    process.execPath,
+    [
+      '--import',
+      'tsx',
+      path.join(import.meta.dirname, 'lifecycle-batch-run.ts'),
+      engine,
+      env.DATABASE_URL ?? env.PASSAGE_DATA_DIR ?? '',
+      asOf,
+    ],
+    { stdio: ['ignore', 'pipe', 'inherit'] },
+  );
+  let out = '';
+  child.stdout.on('data', (b: Buffer) => (out += b.toString()));
+  const code = await new Promise<number | null>((resolve) => child.on('exit', resolve));
+  const serverMemory = await server?.stop();
+  if (code !== 0) throw new Error(`batch run exited ${String(code)}`);
+  const run = JSON.parse(out.trim().split('\n').pop() ?? '{}') as {
+    people: number;
+    determinations: number;
+    hybridPeople: number;
+    seconds: number;
+    maxRssMiB: number;
+  };
   await drop();
+  const c = counts.rows[0];
   return {
     part: 'batch',
     engine,
     admissions: n,
-    loadSeconds: +loadSeconds.toFixed(1),
-    determinations: result.determinations,
-    seconds: +seconds.toFixed(1),
-    admissionsPerSecond: Math.round(n / seconds),
-    peakRssMiB: Math.round(peakRss / 1048576),
+    people: Number(c?.people),
+    departures: Number(c?.departures),
+    applications: Number(c?.applications),
+    loadSeconds: +load.seconds.toFixed(1),
+    determinations: run.determinations,
+    hybridPeople: run.hybridPeople,
+    seconds: +run.seconds.toFixed(1),
+    admissionsPerSecond: Math.round(n / run.seconds),
+    clientPeakRssMiB: run.maxRssMiB,
+    ...(serverMemory && {
+      serverPeakRssMiB: serverMemory.readable ? serverMemory.rssMiB : null,
+      serverPeakPrivateMiB: serverMemory.readable ? serverMemory.anonMiB : null,
+      serverBackends: serverMemory.backends,
+      serverTempFilesMiB: serverMemory.tempFilesMiB,
+    }),
+    loadAverage: os.loadavg().map((x) => +x.toFixed(2)),
   };
 }
 

@@ -166,14 +166,17 @@ describe.each(ENGINES)('overstay batch in SQL on %s', (engine) => {
     },
   );
 
-  it('recomputes everyone (SQL, then the pure rules for the rest) to the rows of the per-person path', async () => {
-    const pure = await pureRows(CASES_AS_OF);
-    await clear(d);
-    const result = await recomputeAllOverstays(d.db, CASES_AS_OF);
-    expect(differences(pure, await storedRows(d))).toEqual([]);
-    expect(result.determinations).toBe(pure.size);
-    expect(result.hybridPeople).toBe((await expectedHybrid(CASES_AS_OF)).length);
-  });
+  it.each([{}, { slices: 3, workMem: '64MB' }])(
+    'recomputes everyone (SQL, then the pure rules for the rest) to the rows of the per-person path, options %o',
+    async (options) => {
+      const pure = await pureRows(CASES_AS_OF);
+      await clear(d);
+      const result = await recomputeAllOverstays(d.db, CASES_AS_OF, undefined, options);
+      expect(differences(pure, await storedRows(d))).toEqual([]);
+      expect(result.determinations).toBe(pure.size);
+      expect(result.hybridPeople).toBe((await expectedHybrid(CASES_AS_OF)).length);
+    },
+  );
 
   it('overwrites stale determinations when recomputing', async () => {
     const pure = await pureRows(CASES_AS_OF);

@@ -1,6 +1,6 @@
 import type { Kysely, Transaction } from 'kysely';
 import type { DB } from '../db/schema.js';
-import { determineOverstaysInSql } from './overstay-batch.store.js';
+import { determineOverstaysInSql, isEmbedded } from './overstay-batch.store.js';
 import { determineOverstays } from './overstay.rules.js';
 import { createReportAccumulator, type OverstayReport } from './overstay-report.rules.js';
 import {
@@ -42,10 +42,22 @@ export async function refreshOverstays(
   return rows.length;
 }
 
+export interface RecomputeOptions {
+  /** People per transaction for those left to the pure rules; default 1000. */
+  pageSize?: number;
+  /**
+   * Slices of the people decided side by side, one transaction (and connection) each; default 2
+   * on PostgreSQL (one per core of the reference machine), 1 on PGlite (a single session).
+   */
+  slices?: number;
+  /** `work_mem` per slice on PostgreSQL; default '512MB'. PGlite keeps its own setting. */
+  workMem?: string;
+}
+
 /**
  * `passage overstays recompute`: every linked admission, decided in set-based SQL
- * (overstay-batch.store.ts) in one transaction; the few people the SQL leaves to the pure rules
- * are then recomputed a page per transaction.
+ * (overstay-batch.store.ts), a transaction per slice of the people; the few people the SQL leaves
+ * to the pure rules are then recomputed a page per transaction.
  *
  * @throws {RangeError} when `asOf` is not a real 'YYYY-MM-DD' date.
  */
@@ -53,19 +65,28 @@ export async function recomputeAllOverstays(
   db: Kysely<DB>,
   asOf: string,
   onProgress?: (people: number, determinations: number) => void,
-  pageSize = 1000,
+  options: RecomputeOptions = {},
 ): Promise<{ people: number; determinations: number; hybridPeople: number }> {
   if (!isIsoDate(asOf)) throw new RangeError(`asOf must be a YYYY-MM-DD date, got "${asOf}"`);
-  const batch = await db.transaction().execute((tx) => determineOverstaysInSql(tx, asOf));
-  const hybrid = batch.hybridPersonIds;
-  let determinations = batch.determinations;
-  onProgress?.(batch.people - hybrid.length, determinations);
+  const embedded = await isEmbedded(db);
+  const slices = options.slices ?? (embedded ? 1 : 2);
+  const workMem = embedded ? undefined : (options.workMem ?? '512MB');
+  const batches = await Promise.all(
+    Array.from({ length: slices }, (_, slice) =>
+      db.transaction().execute((tx) => determineOverstaysInSql(tx, asOf, { slices, slice, workMem })),
+    ),
+  );
+  const hybrid = batches.flatMap((b) => b.hybridPersonIds);
+  const people = batches.reduce((n, b) => n + b.people, 0);
+  let determinations = batches.reduce((n, b) => n + b.determinations, 0);
+  onProgress?.(people - hybrid.length, determinations);
+  const pageSize = options.pageSize ?? 1000;
   for (let i = 0; i < hybrid.length; i += pageSize) {
     const ids = hybrid.slice(i, i + pageSize);
     determinations += await db.transaction().execute((tx) => refreshOverstays(tx, ids, asOf));
-    onProgress?.(batch.people - hybrid.length + i + ids.length, determinations);
+    onProgress?.(people - hybrid.length + i + ids.length, determinations);
   }
-  return { people: batch.people, determinations, hybridPeople: hybrid.length };
+  return { people, determinations, hybridPeople: hybrid.length };
 }
 
 export interface OverstayReportResponse extends OverstayReport {

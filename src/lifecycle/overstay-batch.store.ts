@@ -37,6 +37,11 @@ const fiscalYear = (d: string) =>
 /** A character JavaScript and the "C" collation order differently (see the file comment). */
 const EXOTIC = `'[\\uE000-\\U0010FFFF]'`;
 const outOfRange = (d: string) => `(${d} < DATE '0001-01-01' OR ${d} > DATE '9999-12-31')`;
+/** A record the pure rules decide instead (see the file comment); the cheap test goes first. */
+const odd = (rid: string, code: string, dates: string[]) =>
+  `(${dates.map(outOfRange).join(' OR ')} OR (octet_length(${rid}) <> length(${rid}) AND ${rid} ~ ${EXOTIC}) OR ${code} ~ ${EXOTIC})`;
+/** This transaction's share of the people: $2 slices, this is slice $3. */
+const slice = (personId: string) => `${personId} % $2::int = $3::int`;
 
 /** admissionSentence: the first sentence of every reason. */
 const admissionSentence = (t: string) =>
@@ -56,9 +61,10 @@ admitted AS MATERIALIZED (
          a.class_of_admission AS cls, a.admitted_on, a.admit_until, a.duration_of_status AS ds,
          row_number() OVER w AS stay_no,
          CASE WHEN lead(a.admitted_on) OVER w <= $1::date THEN lead(a.admitted_on) OVER w END AS next_on,
-         first_value(a.admitted_on) OVER w AS first_on
+         first_value(a.admitted_on) OVER w AS first_on,
+         ${odd('a.source_record_id', 's.code', ['a.admitted_on', 'a.admit_until'])} AS odd
   FROM admissions a JOIN source_systems s ON s.id = a.source_id
-  WHERE a.person_id IS NOT NULL
+  WHERE a.person_id IS NOT NULL AND ${slice('a.person_id')}
   WINDOW w AS (PARTITION BY a.person_id ORDER BY a.admitted_on, s.code COLLATE "C",
                a.source_record_id COLLATE "C", a.source_record_pk::text COLLATE "C")
 ),
@@ -71,9 +77,9 @@ deps AS (
          d.source_record_pk::text AS pk, d.departed_on, d.self_reported AS self,
          CASE WHEN d.departed_on > $1::date THEN 'departure.in_future'
               WHEN d.departed_on < st.first_on THEN 'departure.before_admission' END AS problem,
-         st.first_on
+         st.first_on, ${odd('d.source_record_id', 's.code', ['d.departed_on'])} AS odd
   FROM departures d JOIN source_systems s ON s.id = d.source_id
-  JOIN stays st ON st.person_id = d.person_id AND (
+  JOIN stays st ON st.person_id = d.person_id AND ${slice('d.person_id')} AND (
     (st.admitted_on < d.departed_on AND (st.next_on IS NULL OR st.next_on >= d.departed_on))
     OR (st.admitted_on = d.departed_on AND st.first_on = d.departed_on
         AND (st.next_on IS NULL OR st.next_on > d.departed_on))
@@ -116,27 +122,19 @@ apps AS (
          ap.decided_on, ap.outcome, ap.requested_class, ap.approved_until,
          CASE WHEN ap.filed_on > $1::date THEN 'application.in_future'
               WHEN ap.filed_on < st.first_on THEN 'application.before_admission' END AS problem,
-         st.first_on
+         st.first_on,
+         ${odd('ap.source_record_id', 's.code', ['ap.filed_on', 'ap.decided_on', 'ap.approved_until'])} AS odd,
+         count(*) FILTER (WHERE ap.filed_on BETWEEN st.first_on AND $1::date) OVER (PARTITION BY st.id) AS n_placed
   FROM applications ap JOIN source_systems s ON s.id = ap.source_id
-  JOIN stays st ON st.person_id = ap.person_id AND (
+  JOIN stays st ON st.person_id = ap.person_id AND ${slice('ap.person_id')} AND (
     (st.admitted_on <= ap.filed_on AND (st.next_on IS NULL OR st.next_on > ap.filed_on))
     OR (st.stay_no = 1 AND ap.filed_on < st.admitted_on))
 ),
 -- People left to the pure rules (see the file comment).
 hybrid AS (
-  SELECT person_id FROM apps WHERE problem IS NULL GROUP BY person_id, stay_id HAVING count(*) > 1
-  UNION
-  SELECT a.person_id FROM admissions a JOIN source_systems s ON s.id = a.source_id
-  WHERE a.person_id IS NOT NULL AND (${outOfRange('a.admitted_on')} OR ${outOfRange('a.admit_until')}
-    OR a.source_record_id ~ ${EXOTIC} OR s.code ~ ${EXOTIC})
-  UNION
-  SELECT d.person_id FROM departures d JOIN source_systems s ON s.id = d.source_id
-  WHERE d.person_id IS NOT NULL AND (${outOfRange('d.departed_on')}
-    OR d.source_record_id ~ ${EXOTIC} OR s.code ~ ${EXOTIC})
-  UNION
-  SELECT ap.person_id FROM applications ap JOIN source_systems s ON s.id = ap.source_id
-  WHERE ap.person_id IS NOT NULL AND (${outOfRange('ap.filed_on')} OR ${outOfRange('ap.decided_on')}
-    OR ${outOfRange('ap.approved_until')} OR ap.source_record_id ~ ${EXOTIC} OR s.code ~ ${EXOTIC})
+  SELECT person_id FROM admitted WHERE odd
+  UNION SELECT person_id FROM deps WHERE odd
+  UNION SELECT person_id FROM apps WHERE odd OR n_placed > 1
 ),
 -- decisionAsOf: a decision without a usable date counts as pending; one before the filing date
 -- is taken as made on the filing date.
@@ -251,6 +249,7 @@ s1 AS (
           AND dec > until0) AS moved_until,
     outc = 'pending' AND timeliness <> 'untimely' AS keeps_open
   FROM s0
+  OFFSET 0 -- computed once per row, not at every use below
 ),
 -- The sentences on the application (applicationSentences).
 s2 AS (
@@ -321,6 +320,7 @@ s4 AS (
          WHEN $1::date <= until1 OR keeps_open THEN NULL
          ELSE $1::date - until1 END AS over
   FROM s3
+  OFFSET 0
 ),
 decided AS (
   SELECT s4.id, s4.person_id, s4.cls,
@@ -374,7 +374,7 @@ countries AS (
   SELECT DISTINCT ON (person_id) person_id, country_of_citizenship AS country
   FROM (
     SELECT person_id, country_of_citizenship, count(*) AS n FROM record_identities
-    WHERE person_id IS NOT NULL AND country_of_citizenship IS NOT NULL
+    WHERE person_id IS NOT NULL AND country_of_citizenship IS NOT NULL AND ${slice('person_id')}
     GROUP BY person_id, country_of_citizenship
   ) g
   ORDER BY person_id, n DESC, country_of_citizenship
@@ -391,6 +391,8 @@ inserted AS (
          r.fiscal_year, r.cls, c.country, r.details::jsonb, $1::date
   FROM (SELECT * FROM decided UNION ALL SELECT * FROM future) r
   LEFT JOIN countries c ON c.person_id = r.person_id
+  -- No ORDER BY: sorting the wide rows would cost more than it saves; with enough work_mem the
+  -- hash joins keep the stays' person order anyway.
   ON CONFLICT (admission_id) DO UPDATE SET
     person_id = excluded.person_id, outcome = excluded.outcome, rule = excluded.rule,
     reason = excluded.reason, authorized_until = excluded.authorized_until,
@@ -402,8 +404,7 @@ inserted AS (
 )
 SELECT (SELECT count(*) FROM inserted) AS determinations,
        (SELECT count(*) FROM admitted WHERE stay_no = 1) AS people,
-       coalesce((SELECT array_agg(person_id::text ORDER BY person_id) FROM hybrid
-                 WHERE person_id IN (SELECT person_id FROM admitted)), '{}') AS hybrid`;
+       coalesce((SELECT array_agg(person_id::text ORDER BY person_id) FROM hybrid), '{}') AS hybrid`;
 
 export interface BatchResult {
   /** Rows written by the SQL. */
@@ -414,16 +415,38 @@ export interface BatchResult {
   hybridPersonIds: string[];
 }
 
+export interface BatchOptions {
+  /** Split the people into this many slices by person id (one transaction each); default 1. */
+  slices?: number;
+  /** Which slice this transaction decides (0-based); default 0. */
+  slice?: number;
+  /**
+   * `work_mem` for this transaction (SET LOCAL), e.g. '512MB': enough for the joins to hash in
+   * memory keeps the rows in person order for the insert, which makes the index and foreign-key
+   * work on overstay_determinations sequential. Unset: the server's setting.
+   */
+  workMem?: string;
+}
+
 /**
- * Determines every linked admission's overstay as of `asOf` in SQL and stores the rows, except
- * for the people it returns, whose determinations the caller computes with the pure rules.
+ * Determines the overstay of every linked admission (of one slice of the people) as of `asOf`
+ * in SQL and stores the rows, except for the people it returns, whose determinations the caller
+ * computes with the pure rules. Run it inside a transaction (the settings are SET LOCAL).
  */
-export async function determineOverstaysInSql(db: Q, asOf: string): Promise<BatchResult> {
-  // Dates become text in reasons: 'YYYY-MM-DD' whatever the server's default (SET LOCAL: this
-  // transaction only).
+export async function determineOverstaysInSql(
+  db: Q,
+  asOf: string,
+  options: BatchOptions = {},
+): Promise<BatchResult> {
+  // Dates become text in reasons: 'YYYY-MM-DD' whatever the server's default. Whole-table joins
+  // hash; the planner, misled by the CTEs' row estimates, would otherwise probe an index per stay.
   await sql`SET LOCAL datestyle = 'ISO, YMD'`.execute(db);
+  await sql`SET LOCAL enable_nestloop = off`.execute(db);
+  if (options.workMem !== undefined) {
+    await sql`SELECT set_config('work_mem', ${options.workMem}, true)`.execute(db);
+  }
   const result = await db.executeQuery<{ determinations: string; people: string; hybrid: string[] }>(
-    CompiledQuery.raw(UPSERT, [asOf]),
+    CompiledQuery.raw(UPSERT, [asOf, options.slices ?? 1, options.slice ?? 0]),
   );
   const row = result.rows[0];
   return {
@@ -431,4 +454,10 @@ export async function determineOverstaysInSql(db: Q, asOf: string): Promise<Batc
     people: Number(row?.people ?? 0),
     hybridPersonIds: row?.hybrid ?? [],
   };
+}
+
+/** True on PGlite (one in-process session): no point in running slices side by side there. */
+export async function isEmbedded(db: Q): Promise<boolean> {
+  const { rows } = await sql<{ v: string }>`SELECT version() AS v`.execute(db);
+  return /PGlite|emscripten/i.test(rows[0]?.v ?? '');
 }
