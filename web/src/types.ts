@@ -255,10 +255,11 @@ export interface DepartureEvent {
 
 export interface MatchReview {
   id: string;
-  source: string;
+  /** Older servers sent `source` and the candidates in the list; the list now has `sourceCode`. */
+  source?: string;
+  sourceCode?: string;
   sourceRecordId: string;
   reason: string;
-  /** [{ personId, record }] from the linker; typed loosely because the server does. */
-  candidates: unknown[];
+  candidates?: unknown[];
   createdAt: string;
 }

@@ -25,7 +25,7 @@ interface Candidate {
 function candidatesOf(review: MatchReview): { known: Candidate[]; unreadable: number } {
   const known: Candidate[] = [];
   let unreadable = 0;
-  for (const c of review.candidates) {
+  for (const c of review.candidates ?? []) {
     const personId = typeof c === 'object' && c !== null ? (c as { personId?: unknown }).personId : undefined;
     const record = typeof c === 'object' && c !== null ? (c as { record?: unknown }).record : undefined;
     if (typeof personId === 'string' || typeof personId === 'number') {
@@ -100,7 +100,7 @@ function ReviewRow({ review }: { review: MatchReview }) {
     <tr data-testid="review-row" data-review-id={review.id}>
       <th scope="row">
         <code>
-          {review.source}:{review.sourceRecordId}
+          {review.source ?? review.sourceCode}:{review.sourceRecordId}
         </code>
       </th>
       <td>{review.reason}</td>
