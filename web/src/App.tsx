@@ -5,10 +5,12 @@ import { Layout } from './components/Layout';
 import { DeparturesPage } from './pages/DeparturesPage';
 import { IngestJobPage } from './pages/IngestJobPage';
 import { IngestJobsPage } from './pages/IngestJobsPage';
+import { MatchModelPage } from './pages/MatchModelPage';
 import { NotFoundPage } from './pages/NotFoundPage';
 import { OverstayReportPage } from './pages/OverstayReportPage';
 import { PasswordPage } from './pages/PasswordPage';
 import { PersonPage } from './pages/PersonPage';
+import { ReviewPage } from './pages/ReviewPage';
 import { ReviewQueuePage } from './pages/ReviewQueuePage';
 import { SearchPage } from './pages/SearchPage';
 import { SignInPage } from './pages/SignInPage';
@@ -131,6 +133,10 @@ function Page({ route }: { route: Route }) {
       return <DeparturesPage />;
     case 'reviews':
       return <ReviewQueuePage />;
+    case 'review':
+      return <ReviewPage key={route.id} id={route.id} />;
+    case 'matchModel':
+      return <MatchModelPage />;
     case 'signIn':
     case 'notFound':
       return <NotFoundPage />;

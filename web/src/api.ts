@@ -5,8 +5,17 @@
  * unauthorized handler, which sends the user to /sign-in.
  */
 import type {
+  DecisionInput,
+  DecisionResponse,
+  IdentityChangeResponse,
+  IdentityEvent,
+  MatchModel,
+  RecordKey,
+  ReviewDetailResponse,
+  ReviewQueueResponse,
+} from './identity-types';
+import type {
   ApiErrorBody,
-  MatchReview,
   OverstayReport,
   PersonResponse,
   Purpose,
@@ -188,8 +197,35 @@ export const api = {
       body: { ...grant, purposeKind: purpose.kind, purpose: purpose.text },
     }),
 
-  listReviews: (signal: AbortSignal): Promise<{ reviews: MatchReview[] }> =>
-    request('GET', '/api/reviews', { signal }),
+  listReviews: (
+    status: 'pending' | 'decided',
+    signal: AbortSignal,
+    limit = 100,
+  ): Promise<ReviewQueueResponse> =>
+    request('GET', `/api/reviews?${new URLSearchParams({ status, limit: String(limit) }).toString()}`, {
+      signal,
+    }),
+
+  /** One review with the record beside each candidate; the server audits the read. */
+  getReview: (id: string, signal: AbortSignal): Promise<ReviewDetailResponse> =>
+    request('GET', `/api/reviews/${encodeURIComponent(id)}`, { signal }),
+
+  decideReview: (id: string, input: DecisionInput): Promise<DecisionResponse> =>
+    request('POST', `/api/reviews/${encodeURIComponent(id)}/decision`, { body: input }),
+
+  getIdentityEvents: (personId: string, signal: AbortSignal): Promise<{ events: IdentityEvent[] }> =>
+    request('GET', `/api/people/${encodeURIComponent(personId)}/identity-events`, { signal }),
+
+  mergePerson: (personId: string, intoPersonId: string, reason: string): Promise<IdentityChangeResponse> =>
+    request('POST', `/api/people/${encodeURIComponent(personId)}/merge`, { body: { intoPersonId, reason } }),
+
+  splitPerson: (personId: string, records: RecordKey[], reason: string): Promise<IdentityChangeResponse> =>
+    request('POST', `/api/people/${encodeURIComponent(personId)}/split`, { body: { records, reason } }),
+
+  undoIdentityEvent: (eventId: string, reason: string): Promise<IdentityChangeResponse> =>
+    request('POST', `/api/identity-events/${encodeURIComponent(eventId)}/undo`, { body: { reason } }),
+
+  getMatchModel: (signal: AbortSignal): Promise<MatchModel> => request('GET', '/api/match/model', { signal }),
 };
 
 export function isAbort(err: unknown): boolean {

@@ -11,6 +11,8 @@ export type Route =
   | { name: 'overstayReport' }
   | { name: 'departures' }
   | { name: 'reviews' }
+  | { name: 'review'; id: string }
+  | { name: 'matchModel' }
   | { name: 'notFound' };
 
 const listeners = new Set<() => void>();
@@ -59,8 +61,11 @@ export function matchRoute(pathname: string): Route {
   if (path === '/reports/overstays') return { name: 'overstayReport' };
   if (path === '/departures') return { name: 'departures' };
   if (path === '/reviews') return { name: 'reviews' };
+  if (path === '/match-model') return { name: 'matchModel' };
   const person = /^\/people\/([^/]+)$/.exec(path);
   if (person?.[1]) return { name: 'person', id: decodeURIComponent(person[1]) };
+  const review = /^\/reviews\/([^/]+)$/.exec(path);
+  if (review?.[1]) return { name: 'review', id: decodeURIComponent(review[1]) };
   const job = /^\/ingest\/([^/]+)$/.exec(path);
   if (job?.[1]) return { name: 'ingestJob', jobId: decodeURIComponent(job[1]) };
   return { name: 'notFound' };

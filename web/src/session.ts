@@ -10,6 +10,9 @@ export const Permission = {
   ReportView: 'report.view',
   DepartureFeed: 'departure.feed',
   ReviewView: 'review.view',
+  ReviewDecide: 'review.decide',
+  IdentityChange: 'identity.change',
+  MatchModelView: 'match_model.view',
   VoluntaryDepartureGrant: 'voluntary_departure.grant',
 } as const;
 export type Permission = (typeof Permission)[keyof typeof Permission];
@@ -23,13 +26,20 @@ const CASE_WORK: readonly Permission[] = [
   Permission.ReportView,
   Permission.DepartureFeed,
   Permission.ReviewView,
+  Permission.ReviewDecide,
+  Permission.MatchModelView,
+];
+const SUPERVISION: readonly Permission[] = [
+  ...CASE_WORK,
+  Permission.IdentityChange,
+  Permission.VoluntaryDepartureGrant,
 ];
 const ROLE_GRANTS: Record<Role, readonly Permission[]> = {
-  admin: [...CASE_WORK, Permission.VoluntaryDepartureGrant],
-  supervisor: [...CASE_WORK, Permission.VoluntaryDepartureGrant],
+  admin: SUPERVISION,
+  supervisor: SUPERVISION,
   officer: CASE_WORK,
   analyst: [Permission.IngestView, Permission.ReportView],
-  auditor: [Permission.IngestView, Permission.ReportView],
+  auditor: [Permission.IngestView, Permission.ReportView, Permission.MatchModelView],
 };
 
 export function can(session: Session, permission: Permission): boolean {

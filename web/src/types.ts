@@ -65,6 +65,8 @@ export interface PersonDocument {
 }
 
 export interface SourceRecord {
+  /** The source system's id; absent from older servers. Splits name records by it. */
+  sourceId?: number;
   sourceCode: string;
   sourceRecordId: string;
   recordType: string;
@@ -77,6 +79,8 @@ export interface SourceRecord {
 
 export interface Person {
   id: string;
+  /** Set when this person was merged into another; absent from older servers. */
+  mergedInto?: string | null;
   displayName: string;
   names: PersonName[];
   datesOfBirth: string[];
@@ -235,7 +239,7 @@ export interface OverstayReport {
   rows: ReportRow[];
 }
 
-/* ---- Departures feed and the match review queue ---- */
+/* ---- Departures feed (the match review queue is in identity-types.ts) ---- */
 
 export type DepartureResultStatus = 'linked' | 'review' | 'duplicate' | 'quarantined' | 'already_quarantined';
 
@@ -251,15 +255,4 @@ export interface DepartureEvent {
     version?: number;
     reasons?: string[];
   };
-}
-
-export interface MatchReview {
-  id: string;
-  /** Older servers sent `source` and the candidates in the list; the list now has `sourceCode`. */
-  source?: string;
-  sourceCode?: string;
-  sourceRecordId: string;
-  reason: string;
-  candidates?: unknown[];
-  createdAt: string;
 }

@@ -46,7 +46,7 @@ const NAV = [
     label: 'Review queue',
     testId: 'nav-reviews',
     permission: Permission.ReviewView,
-    match: (p: string) => p === '/reviews',
+    match: (p: string) => p.startsWith('/reviews') || p === '/match-model',
   },
   {
     href: '/reports/overstays',

@@ -1,13 +1,19 @@
-import { Alert, Button, Table } from '@trussworks/react-uswds';
+import { Button, ButtonGroup, Table } from '@trussworks/react-uswds';
 import { api } from '../api';
+import { AppLink } from '../components/AppLink';
 import { ErrorAlert, Loading } from '../components/ErrorAlert';
 import { NotPermitted } from '../components/NotPermitted';
-import { formatCount, formatDateTime } from '../format';
+import { PersonLink } from '../components/PersonLink';
+import { formatDateTime, plural, sourceRef } from '../format';
 import { useApi, usePageTitle } from '../hooks';
+import type { ReviewSummary } from '../identity-types';
+import { formatAge, REVIEW_KIND_WORDS, REVIEW_STATUS_WORDS } from '../match-words';
+import { useLocation } from '../router';
 import { can, Permission, useSession } from '../session';
-import type { MatchReview } from '../types';
 
-/** Records the linker would not guess about, waiting for a person to decide whom they belong to. */
+type Tab = 'pending' | 'decided';
+
+/** Records the engine would not decide alone, waiting for a person; and the decisions made. */
 export function ReviewQueuePage() {
   const { session } = useSession();
   if (!can(session, Permission.ReviewView)) {
@@ -16,48 +22,38 @@ export function ReviewQueuePage() {
   return <ReviewQueue />;
 }
 
-interface Candidate {
-  personId: string;
-  record: string | null;
-}
-
-/** The server types candidates loosely; read the { personId, record } pairs the linker writes. */
-function candidatesOf(review: MatchReview): { known: Candidate[]; unreadable: number } {
-  const known: Candidate[] = [];
-  let unreadable = 0;
-  for (const c of review.candidates ?? []) {
-    const personId = typeof c === 'object' && c !== null ? (c as { personId?: unknown }).personId : undefined;
-    const record = typeof c === 'object' && c !== null ? (c as { record?: unknown }).record : undefined;
-    if (typeof personId === 'string' || typeof personId === 'number') {
-      known.push({ personId: String(personId), record: typeof record === 'string' ? record : null });
-    } else {
-      unreadable += 1;
-    }
-  }
-  return { known, unreadable };
-}
-
 function ReviewQueue() {
   usePageTitle('Review queue');
-  const reviews = useApi((signal) => api.listReviews(signal), []);
+  const tab: Tab = useLocation().query.get('status') === 'decided' ? 'decided' : 'pending';
+  const reviews = useApi((signal) => api.listReviews(tab, signal), [tab]);
   const list = reviews.data?.reviews;
+  const pending = reviews.data?.pending;
 
   return (
     <div data-testid="review-queue">
       <h1>Review queue</h1>
       <p className="measure-6">
-        Records that no linking rule could attach to a person are not guessed at: they wait here, linked to
-        nobody, with the reason and the people who shared a key with them. Until someone decides, each record
-        counts as not matched.
+        Records the entity-resolution engine would not decide alone wait here for a person: a departure no
+        person matches with confidence waits linked to nobody; a record that started a person of its own but
+        may be a duplicate waits to be merged or kept apart. Each review shows the engine’s evidence, field by
+        field. See the <AppLink href="/match-model">match model</AppLink> for what each comparison weighs.
       </p>
-      <Alert type="info" headingLevel="h2" heading="Read-only for now" slim={false} data-testid="review-note">
-        Confirming or rejecting a link is not available yet: it arrives with the entity-resolution review.
-        This page lists the open reviews so that nothing waits unseen.
-      </Alert>
+      <p role="status" className="text-bold" data-testid="pending-count">
+        {pending === undefined
+          ? ' '
+          : pending === 0
+            ? 'No records are waiting for a decision.'
+            : `${plural(pending, 'record is', 'records are')} waiting for a decision.`}
+      </p>
+      <nav aria-label="Reviews to show" className="margin-y-2">
+        <ButtonGroup type="segmented">
+          <TabLink tab="pending" current={tab} label="Pending" />
+          <TabLink tab="decided" current={tab} label="Decided" />
+        </ButtonGroup>
+      </nav>
       <Button
         type="button"
         outline
-        className="margin-top-2"
         onClick={reviews.reload}
         disabled={reviews.loading}
         data-testid="refresh-reviews"
@@ -66,70 +62,109 @@ function ReviewQueue() {
       </Button>
       {reviews.loading && !list ? <Loading what="the review queue" /> : null}
       {reviews.error ? <ErrorAlert error={reviews.error} /> : null}
-      {list && list.length === 0 ? <p data-testid="no-reviews">No records are waiting for review.</p> : null}
-      {list && list.length > 0 ? (
-        <Table
-          caption={`${formatCount(list.length)} open ${list.length === 1 ? 'review' : 'reviews'}, oldest first`}
-          bordered
-          fullWidth
-          compact
-          scrollable
-        >
-          <thead>
-            <tr>
-              <th scope="col">Source record</th>
-              <th scope="col">Reason</th>
-              <th scope="col">Candidate people</th>
-              <th scope="col">Waiting since</th>
-            </tr>
-          </thead>
-          <tbody>
-            {list.map((review) => (
-              <ReviewRow key={review.id} review={review} />
-            ))}
-          </tbody>
-        </Table>
+      {list && list.length === 0 ? (
+        <p data-testid="no-reviews">
+          {tab === 'pending' ? 'No records are waiting for review.' : 'No reviews have been decided yet.'}
+        </p>
       ) : null}
+      {list && list.length > 0 ? <ReviewTable tab={tab} list={list} /> : null}
     </div>
   );
 }
 
-function ReviewRow({ review }: { review: MatchReview }) {
-  const { known, unreadable } = candidatesOf(review);
+function TabLink({ tab, current, label }: { tab: Tab; current: Tab; label: string }) {
+  const selected = tab === current;
   return (
-    <tr data-testid="review-row" data-review-id={review.id}>
-      <th scope="row">
-        <code>
-          {review.source ?? review.sourceCode}:{review.sourceRecordId}
-        </code>
-      </th>
-      <td>{review.reason}</td>
-      <td data-testid="review-candidates">
-        {known.length === 0 && unreadable === 0 ? 'None' : null}
-        {known.length ? (
-          <ul className="usa-list margin-0" aria-label="Candidate people">
-            {known.map((c) => (
-              <li key={`${c.personId}-${c.record ?? ''}`}>
-                Person {c.personId}
-                {c.record ? (
-                  <span className="font-body-3xs">
-                    {' '}
-                    (shares a key with record <code>{c.record}</code>)
-                  </span>
-                ) : null}
-              </li>
-            ))}
-          </ul>
-        ) : null}
-        {unreadable ? (
-          <span className="display-block font-body-3xs">
-            {unreadable} {unreadable === 1 ? 'candidate' : 'candidates'} in a form this page cannot read
+    <AppLink
+      href={tab === 'pending' ? '/reviews' : '/reviews?status=decided'}
+      className={`usa-button${selected ? '' : ' usa-button--outline'}`}
+      aria-current={selected ? 'page' : undefined}
+      data-testid={`reviews-tab-${tab}`}
+    >
+      {label}
+    </AppLink>
+  );
+}
+
+function ReviewTable({ tab, list }: { tab: Tab; list: ReviewSummary[] }) {
+  const caption =
+    tab === 'pending'
+      ? `${plural(list.length, 'pending review', 'pending reviews')}, oldest first; those someone was not sure about come last`
+      : `${plural(list.length, 'decided review', 'decided reviews')}, latest first`;
+  return (
+    <Table caption={caption} bordered fullWidth compact scrollable>
+      <thead>
+        <tr>
+          <th scope="col">Source record</th>
+          <th scope="col">Kind</th>
+          <th scope="col">Reason</th>
+          {tab === 'pending' ? (
+            <>
+              <th scope="col">Waiting</th>
+              <th scope="col">Not sure</th>
+            </>
+          ) : (
+            <>
+              <th scope="col">Decision</th>
+              <th scope="col">Decided</th>
+            </>
+          )}
+        </tr>
+      </thead>
+      <tbody>
+        {list.map((review) => (
+          <tr key={review.id} data-testid="review-row" data-review-id={review.id} data-kind={review.kind}>
+            <th scope="row">
+              <AppLink href={`/reviews/${encodeURIComponent(review.id)}`} data-testid="open-review">
+                <code>{sourceRef(review)}</code>
+              </AppLink>
+              <span className="display-block font-body-3xs text-base-dark">review {review.id}</span>
+            </th>
+            <td>{REVIEW_KIND_WORDS[review.kind]}</td>
+            <td>{review.reason}</td>
+            {tab === 'pending' ? <PendingCells review={review} /> : <DecidedCells review={review} />}
+          </tr>
+        ))}
+      </tbody>
+    </Table>
+  );
+}
+
+function PendingCells({ review }: { review: ReviewSummary }) {
+  return (
+    <>
+      <td>
+        <time dateTime={review.createdAt} title={formatDateTime(review.createdAt)}>
+          {formatAge(review.createdAt)}
+        </time>
+      </td>
+      <td data-testid="not-sure-count">{review.notSureCount}</td>
+    </>
+  );
+}
+
+function DecidedCells({ review }: { review: ReviewSummary }) {
+  return (
+    <>
+      <td>
+        {REVIEW_STATUS_WORDS[review.status]}
+        {review.decidedPersonId ? (
+          <span className="display-block">
+            <PersonLink id={review.decidedPersonId} />
           </span>
+        ) : null}
+        {review.decisionNote ? (
+          <span className="display-block font-body-3xs">Note: {review.decisionNote}</span>
         ) : null}
       </td>
       <td className="font-body-3xs">
-        <time dateTime={review.createdAt}>{formatDateTime(review.createdAt)}</time>
+        {review.decidedBy ?? '—'}
+        {review.decidedAt ? (
+          <span className="display-block">
+            <time dateTime={review.decidedAt}>{formatDateTime(review.decidedAt)}</time>
+          </span>
+        ) : null}
       </td>
-    </tr>
+    </>
   );
 }
