@@ -1,15 +1,28 @@
-import { Table } from '@trussworks/react-uswds';
-import { evidenceValue, formatDateTime, recordAnchor, sourceRef } from '../format';
+import { Accordion, Table } from '@trussworks/react-uswds';
+import { formatDateTime, recordAnchor, sourceRef } from '../format';
+import type { IdentityEvent } from '../identity-types';
+import { ruleWords } from '../match-words';
 import type { SourceRecord } from '../types';
+import { LinkEvidence } from './LinkEvidence';
 
-/** Every source record linked to the person, with the rule that linked it and the evidence. */
-export function SourceRecordsTable({ records }: { records: SourceRecord[] }) {
+const linkAnchor = (record: SourceRecord): string => `link-${recordAnchor(record)}`;
+
+/** Every source record linked to the person, with the rule that linked it and, on demand, the evidence. */
+export function SourceRecordsTable({
+  records,
+  events,
+}: {
+  records: SourceRecord[];
+  /** The person's merges and splits, to say who moved a record and why. */
+  events?: IdentityEvent[];
+}) {
+  const onPage = new Set(records.map(sourceRef));
   return (
     <section aria-labelledby="records-heading" className="margin-top-5">
       <h2 id="records-heading">Source records</h2>
       <p className="text-base-darker">
-        Each record below was linked to this person by a deterministic rule; the evidence is what the rule
-        matched on.
+        Each record below is linked to this person by the entity-resolution engine, a reviewer’s decision, or
+        a merge or split. Open “How this record was linked” under the table for the rule and its evidence.
       </p>
       <Table caption={`${records.length} source records linked to this person`} bordered fullWidth scrollable>
         <thead>
@@ -19,8 +32,7 @@ export function SourceRecordsTable({ records }: { records: SourceRecord[] }) {
             <th scope="col">Version</th>
             <th scope="col">File and line</th>
             <th scope="col">Ingested</th>
-            <th scope="col">Link rule</th>
-            <th scope="col">Evidence</th>
+            <th scope="col">How it was linked</th>
           </tr>
         </thead>
         <tbody>
@@ -43,29 +55,32 @@ export function SourceRecordsTable({ records }: { records: SourceRecord[] }) {
                 <time dateTime={record.ingestedAt}>{formatDateTime(record.ingestedAt)}</time>
               </td>
               <td>
-                <code data-testid="link-rule">{record.link.rule}</code>
+                {ruleWords(record.link.rule)}
                 <span className="display-block font-body-3xs text-base-dark">
-                  linked {formatDateTime(record.link.linkedAt)}
+                  <code data-testid="link-rule">{record.link.rule}</code>,{' '}
+                  {formatDateTime(record.link.linkedAt)}
                   {record.link.linkedBy ? ` by ${record.link.linkedBy}` : ''}
                 </span>
-              </td>
-              <td>
-                {Object.keys(record.link.evidence).length ? (
-                  <dl className="passage-evidence" data-testid="link-evidence">
-                    {Object.entries(record.link.evidence).map(([key, value]) => (
-                      <div key={key}>
-                        <dt>{key}:</dt> <dd>{evidenceValue(value)}</dd>
-                      </div>
-                    ))}
-                  </dl>
-                ) : (
-                  '—'
-                )}
               </td>
             </tr>
           ))}
         </tbody>
       </Table>
+      {records.length ? (
+        <div className="margin-top-2" data-testid="link-disclosures">
+          <Accordion
+            bordered
+            multiselectable
+            items={records.map((record) => ({
+              id: linkAnchor(record),
+              headingLevel: 'h3',
+              expanded: false,
+              title: `How this record was linked: ${sourceRef(record)}`,
+              content: <LinkEvidence record={record} events={events} onPage={onPage} />,
+            }))}
+          />
+        </div>
+      ) : null}
     </section>
   );
 }

@@ -6,7 +6,7 @@ import { ErrorAlert, Loading } from '../components/ErrorAlert';
 import { IdentitySection } from '../components/IdentitySection';
 import { OverstaySection } from '../components/OverstaySection';
 import { PurposeForm } from '../components/PurposeForm';
-import { SourceRecordsTable } from '../components/SourceRecordsTable';
+import { MergedBanner, PersonIdentityWork } from '../components/PersonIdentityWork';
 import { StatusSummary } from '../components/StatusSummary';
 import { SourceRefs } from '../components/SourceRefs';
 import { Timeline } from '../components/Timeline';
@@ -125,6 +125,7 @@ function PersonView({
     <>
       <BackToSearch />
       <h1 data-testid="person-name">{person.displayName}</h1>
+      <MergedBanner person={person} />
       <p className="passage-audit-note" data-testid="audit-note">
         Your view was recorded in the audit log (entry #{audit.seq}
         {timelineSeq && timelineSeq !== audit.seq ? `; timeline read entry #${timelineSeq}` : ''}) with
@@ -153,7 +154,7 @@ function PersonView({
         onGranted={loaded.reload}
       />
       <IdentitySection person={person} />
-      <SourceRecordsTable records={person.records} />
+      <PersonIdentityWork person={person} onChanged={loaded.reload} />
     </>
   );
 }
