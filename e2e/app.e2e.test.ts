@@ -13,6 +13,7 @@ import { writeDemoData } from '../src/demo/demo-data.js';
 import { buildApp, WEB_DIST } from '../src/http/app.js';
 import { ensureDefaultSources, ingestFile } from '../src/ingest/index.js';
 import { recomputeAllOverstays } from '../src/lifecycle/index.js';
+import { openPendingReview, reviewAsAdmin } from './review-flow.js';
 
 const CHROMIUM = process.env.PASSAGE_CHROMIUM ?? '/usr/bin/chromium';
 const hasBrowser = fs.existsSync(CHROMIUM) && fs.existsSync(path.join(WEB_DIST, 'index.html'));
@@ -157,6 +158,11 @@ describe.skipIf(!hasBrowser)('Passage in Chromium', () => {
     await page.getByTestId('nav-reviews').click();
     await page.getByTestId('review-queue').waitFor();
     await expectNoAxeViolations(page, 'review queue');
+  });
+
+  it('lets an admin open a review, read the evidence, decide it, and see the link’s evidence on the person', async () => {
+    await openPendingReview(database, app);
+    await reviewAsAdmin({ browser, baseUrl, database, password: PASSWORD, expectNoAxeViolations });
   });
 
   it('gives an analyst the overstay report with its chart, and no person search', async () => {
