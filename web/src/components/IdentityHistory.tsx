@@ -45,7 +45,9 @@ export function EventSentence({ event }: { event: IdentityEvent }) {
 }
 
 function recordName(r: RecordKey, codes: ReadonlyMap<number, string>): string {
-  return `${codes.get(r.sourceId) ?? `source ${r.sourceId}`}:${r.sourceRecordId}`;
+  const code = codes.get(r.sourceId);
+  // Events name records by source id; the code is known for records on this page.
+  return code ? `${code}:${r.sourceRecordId}` : `${r.sourceRecordId} (source system ${r.sourceId})`;
 }
 
 interface IdentityHistoryProps {

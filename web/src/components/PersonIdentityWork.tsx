@@ -38,11 +38,12 @@ export function PersonIdentityWork({ person, onChanged }: { person: Person; onCh
   const mayChange = can(session, Permission.IdentityChange);
   const [version, setVersion] = useState(0);
   const events = useApi((signal) => api.getIdentityEvents(person.id, signal), [person.id, version]);
-  // The page may remount while it reads the person again: the notice waits for it.
+  // The page may remount while it reads the person again: the notice waits for the new read,
+  // then is forgotten (so it does not come back on a later visit).
   const [notice, setNotice] = useState(() => peekNotice(person.id));
   useEffect(() => {
     clearNotice(person.id);
-  }, [person.id]);
+  }, [person]);
 
   const changed = (event: IdentityEvent) => {
     leaveNotice(person.id, event);

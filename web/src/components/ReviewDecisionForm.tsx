@@ -7,12 +7,22 @@ import { ErrorAlert } from './ErrorAlert';
 import { ReasonField } from './ReasonField';
 
 /** One choice per candidate person (several candidate records may belong to one person). */
-function personChoices(review: ReviewDetail): { personId: string; numbers: number[] }[] {
-  const choices: { personId: string; numbers: number[] }[] = [];
+interface PersonChoice {
+  personId: string;
+  /** The person that id stands for now, when a merge moved it since. */
+  now: string | null;
+  numbers: number[];
+}
+
+function personChoices(review: ReviewDetail): PersonChoice[] {
+  const choices: PersonChoice[] = [];
   review.candidates.forEach((c, i) => {
     const known = choices.find((x) => x.personId === c.personId);
     if (known) known.numbers.push(i + 1);
-    else choices.push({ personId: c.personId, numbers: [i + 1] });
+    else {
+      const now = c.currentPersonId && c.currentPersonId !== c.personId ? c.currentPersonId : null;
+      choices.push({ personId: c.personId, now, numbers: [i + 1] });
+    }
   });
   return choices;
 }
@@ -67,13 +77,13 @@ export function ReviewDecisionForm({
   };
 
   const options: { choice: Choice; label: string; description: string }[] = [
-    ...personChoices(review).map(({ personId, numbers }) => ({
+    ...personChoices(review).map(({ personId, now, numbers }) => ({
       choice: { decision: 'confirm' as const, personId },
-      label: `Same person as ${sameAs(numbers)} (person ${personId})`,
+      label: `Same person as ${sameAs(numbers)} (person ${personId}${now ? `, now person ${now}` : ''})`,
       description:
         review.kind === 'possible_match'
-          ? `Merges this record’s person into person ${personId}. A supervisor can undo the merge.`
-          : `Links this record to person ${personId}.`,
+          ? `Merges this record’s person into person ${now ?? personId}. A supervisor can undo the merge.`
+          : `Links this record to person ${now ?? personId}.`,
     })),
     {
       choice: { decision: 'reject' },

@@ -116,7 +116,7 @@ function ReviewTable({ tab, list }: { tab: Tab; list: ReviewSummary[] }) {
           <tr key={review.id} data-testid="review-row" data-review-id={review.id} data-kind={review.kind}>
             <th scope="row">
               <AppLink href={`/reviews/${encodeURIComponent(review.id)}`} data-testid="open-review">
-                <code>{sourceRef(review)}</code>
+                <code className="text-no-wrap">{sourceRef(review)}</code>
               </AppLink>
               <span className="display-block font-body-3xs text-base-dark">review {review.id}</span>
             </th>
