@@ -24,7 +24,6 @@ export class BlockIndex {
   /** Entries of record i are entryStart[i] .. entryStart[i + 1] - 1. */
   entryStart = new Int32Array(1025);
   records = 0;
-  private readonly keyScratch: number[] = [];
   private readonly caps: Int32Array;
 
   constructor(
@@ -93,16 +92,26 @@ export class BlockIndex {
   keysOf(store: RecordStore, i: number, out: number[], rulesOut: number[]): void {
     out.length = 0;
     rulesOut.length = 0;
-    const scratch = this.keyScratch;
+    // Each rule appends to `out` directly; a key already there (from an earlier rule) is dropped
+    // in place, so the arrays are only truncated when that happens (rarely).
     for (let r = 0; r < this.rules.length; r++) {
-      scratch.length = 0;
-      this.rules[r]!.keys(store, i, scratch);
-      for (const k of scratch) {
-        if (!out.includes(k)) {
-          out.push(k);
-          rulesOut.push(r);
+      const start = out.length;
+      this.rules[r]!.keys(store, i, out);
+      let kept = start;
+      for (let k = start; k < out.length; k++) {
+        const key = out[k]!;
+        let seen = false;
+        for (let q = 0; q < kept; q++) {
+          if (out[q] === key) {
+            seen = true;
+            break;
+          }
         }
+        if (seen) continue;
+        out[kept++] = key;
+        rulesOut.push(r);
       }
+      if (kept < out.length) out.length = kept;
     }
   }
 
