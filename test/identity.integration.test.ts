@@ -180,6 +180,20 @@ describe.each(ENGINES)('review queue, merges and splits on %s', (engine) => {
     });
     expect(await personOf('I94-R-2')).toBe(own);
     expect(await personOf('I94-R-1')).toBe(main);
+    // The review that made the merge waits again, its labels withdrawn.
+    const reopened = await d.db
+      .selectFrom('match_reviews')
+      .select(['status', 'decision_note'])
+      .where('id', '=', review.id)
+      .executeTakeFirstOrThrow();
+    expect(reopened.status).toBe('pending');
+    expect(reopened.decision_note).toMatch(/^merge undone by sam/);
+    const withdrawn = await d.db
+      .selectFrom('match_labels')
+      .select('id')
+      .where('review_id', '=', review.id)
+      .execute();
+    expect(withdrawn).toEqual([]);
     const history = await d.db
       .selectFrom('person_links')
       .select(['person_id', 'rule', 'unlinked_at'])
@@ -193,7 +207,11 @@ describe.each(ENGINES)('review queue, merges and splits on %s', (engine) => {
     ]);
     const twice = await supervisor.send('POST', undoPath, { reason: 'merged by mistake, see note' });
     expect(twice.statusCode).toBe(409);
-    const events = await officer.get(`/api/people/${own}/identity-events`);
+    const bare = await officer.get(`/api/people/${own}/identity-events`);
+    expect(bare.statusCode).toBe(400);
+    const events = await officer.get(
+      `/api/people/${own}/identity-events?purposeKind=reason&purpose=${encodeURIComponent('checking an undone merge')}`,
+    );
     expect(events.json<{ events: { kind: string }[] }>().events.map((e) => e.kind)).toEqual([
       'undo_merge',
       'merge',

@@ -5,7 +5,9 @@ import { actorOf, requestContext, type AppDeps } from '../http/context.js';
 import { errorResponses, writeErrorResponses } from '../http/error-schema.js';
 import { forbidden, notFound } from '../shared/errors.js';
 import { activeModelSummary } from './match-model.service.js';
-import { eventsOfPerson, mergePeople, splitPerson, undoIdentityEvent } from './merges.service.js';
+import { mergePeople, splitPerson, undoIdentityEvent } from './merges.service.js';
+import { PurposeQuery } from './people.routes.js';
+import { personIdentityEvents } from './people.service.js';
 
 const Id = z.string().regex(/^\d{1,18}$/, 'must be an id (digits)');
 const Reason = z
@@ -98,14 +100,24 @@ export const identityRoutes =
       {
         schema: {
           tags: ['identity'],
-          summary: 'The merges and splits a person took part in, newest first',
+          summary: 'The merges and splits a person took part in, newest first. Requires a purpose; audited.',
           params: z.object({ id: Id }),
-          response: { 200: z.object({ events: z.array(IdentityEventBody) }), ...errorResponses },
+          querystring: PurposeQuery,
+          response: {
+            200: z.object({ events: z.array(IdentityEventBody), audit: z.object({ seq: z.string() }) }),
+            ...errorResponses,
+          },
         },
       },
       async (req) => {
-        if (!can(actorOf(req).role, Permission.PersonView)) throw forbidden();
-        return { events: await eventsOfPerson(deps.db, req.params.id) };
+        const { events, auditSeq } = await personIdentityEvents(
+          deps.db,
+          actorOf(req),
+          req.params.id,
+          { kind: req.query.purposeKind, text: req.query.purpose },
+          requestContext(req),
+        );
+        return { events, audit: { seq: auditSeq } };
       },
     );
 

@@ -15,6 +15,7 @@ import {
   moveGrants,
   moveRecords,
   personState,
+  reopenReview,
   setMergedInto,
   type IdentityEvent,
   type RecordRef,
@@ -180,6 +181,9 @@ export async function undoInTx(
   }
   const back = original.fromPersonId;
   if (original.kind === 'merge') await setMergedInto(tx, back, null);
+  if (original.kind === 'merge' && original.reviewId) {
+    await reopenReview(tx, original.reviewId, `merge undone by ${c.actor.username}: ${c.reason}`);
+  }
   const grants = await moveGrants(tx, original.toPersonId, back, voluntaryDepartureIds);
   const kind = original.kind === 'merge' ? 'undo_merge' : 'undo_split';
   const undoId = await insertEvent(tx, {

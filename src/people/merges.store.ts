@@ -235,3 +235,22 @@ export async function eventsOfPerson(tx: Tx | Kysely<DB>, personId: string): Pro
     .execute();
   return rows.map(eventOf);
 }
+
+/**
+ * Reopens the review whose decision made a merge that was undone: the decision's labels are
+ * withdrawn (they would teach the model the wrong answer) and the review waits again.
+ */
+export async function reopenReview(tx: Tx, reviewId: string, note: string): Promise<void> {
+  await tx.deleteFrom('match_labels').where('review_id', '=', reviewId).execute();
+  await tx
+    .updateTable('match_reviews')
+    .set({
+      status: 'pending',
+      decided_person_id: null,
+      decided_by: null,
+      decided_at: null,
+      decision_note: note,
+    })
+    .where('id', '=', reviewId)
+    .execute();
+}

@@ -8,7 +8,7 @@ import { personTimeline, searchPeople, viewPerson } from './people.service.js';
 const PersonId = z.object({ id: z.string().regex(/^\d{1,18}$/, 'must be a person id (digits)') });
 
 /** Declared on every person read; recorded in the audit log with the read. */
-const PurposeQuery = z.object({
+export const PurposeQuery = z.object({
   purposeKind: z
     .enum(['case', 'reason'])
     .optional()

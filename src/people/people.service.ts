@@ -13,7 +13,7 @@ import {
 import { forbidden, invalid, notFound, purposeRequired } from '../shared/errors.js';
 import { normalizeName } from './identity.rules.js';
 import { displayName, mostCommon, parseSearchQuery, purposeProblem, type Purpose } from './people.rules.js';
-import { personState } from './merges.store.js';
+import { eventsOfPerson, personState, type IdentityEvent } from './merges.store.js';
 import {
   documentsOfPerson,
   identitiesOfPerson,
@@ -264,4 +264,24 @@ export async function personTimeline(
     },
     auditSeq,
   };
+}
+
+/** The merges and splits a person took part in: a person read like the others (purpose, audit). */
+export async function personIdentityEvents(
+  db: Kysely<DB>,
+  actor: Actor,
+  personId: string,
+  purpose: { kind?: string; text?: string },
+  ctx: RequestContext,
+): Promise<{ events: IdentityEvent[]; auditSeq: string }> {
+  const { value, auditSeq } = await auditedPersonRead(
+    db,
+    actor,
+    personId,
+    purpose,
+    ctx,
+    'person.identity_events',
+    (tx) => eventsOfPerson(tx, personId),
+  );
+  return { events: value, auditSeq };
 }

@@ -128,7 +128,12 @@ export async function reviewDetail(
       people: [...new Set(candidates.map((c) => c.currentPersonId))],
     });
     const { candidates: _c, sourceId: _s, ...rest } = review;
-    return { review: { ...rest, record: identities.get(recordKey) ?? null, candidates }, auditSeq };
+    // The record's own person may have been merged since: show whom it stands for now.
+    const recordPersonId = rest.recordPersonId ? await currentPerson(tx, rest.recordPersonId) : null;
+    return {
+      review: { ...rest, recordPersonId, record: identities.get(recordKey) ?? null, candidates },
+      auditSeq,
+    };
   });
 }
 
@@ -237,7 +242,10 @@ export async function decideReview(
 
     // Reject: none of the candidates. A waiting record becomes a person of its own; a possible
     // match simply stays apart.
-    if (review.kind === 'possible_match') return finish('kept_separate', review.recordPersonId, null);
+    if (review.kind === 'possible_match') {
+      const own = review.recordPersonId ? await currentPerson(tx, review.recordPersonId) : null;
+      return finish('kept_separate', own, null);
+    }
     const [person] = await createPeople(tx, 1);
     await linkReviewedRecord(tx, review, person!, actor, asOf, {
       reviewId: id,

@@ -213,8 +213,15 @@ export const api = {
   decideReview: (id: string, input: DecisionInput): Promise<DecisionResponse> =>
     request('POST', `/api/reviews/${encodeURIComponent(id)}/decision`, { body: input }),
 
-  getIdentityEvents: (personId: string, signal: AbortSignal): Promise<{ events: IdentityEvent[] }> =>
-    request('GET', `/api/people/${encodeURIComponent(personId)}/identity-events`, { signal }),
+  /** A person read like the others: the purpose goes into the audit entry. */
+  getIdentityEvents: (
+    personId: string,
+    purpose: Purpose,
+    signal: AbortSignal,
+  ): Promise<{ events: IdentityEvent[] }> =>
+    request('GET', `/api/people/${encodeURIComponent(personId)}/identity-events?${purposeQuery(purpose)}`, {
+      signal,
+    }),
 
   mergePerson: (personId: string, intoPersonId: string, reason: string): Promise<IdentityChangeResponse> =>
     request('POST', `/api/people/${encodeURIComponent(personId)}/merge`, { body: { intoPersonId, reason } }),

@@ -5,7 +5,7 @@ import { useApi } from '../hooks';
 import { clearNotice, leaveNotice, peekNotice } from '../identity-notice';
 import type { IdentityEvent } from '../identity-types';
 import { can, Permission, useSession } from '../session';
-import type { Person } from '../types';
+import type { Person, Purpose } from '../types';
 import { ErrorAlert } from './ErrorAlert';
 import { IdentityChangeForms } from './IdentityChangeForms';
 import { EventSentence, IdentityHistory } from './IdentityHistory';
@@ -33,11 +33,19 @@ export function MergedBanner({ person }: { person: Person }) {
  * A person's records with how each was linked, the merges and splits they took part in, and the
  * supervisor's merge and split forms. After a change the person is read again (`onChanged`).
  */
-export function PersonIdentityWork({ person, onChanged }: { person: Person; onChanged: () => void }) {
+export function PersonIdentityWork({
+  person,
+  purpose,
+  onChanged,
+}: {
+  person: Person;
+  purpose: Purpose;
+  onChanged: () => void;
+}) {
   const { session } = useSession();
   const mayChange = can(session, Permission.IdentityChange);
   const [version, setVersion] = useState(0);
-  const events = useApi((signal) => api.getIdentityEvents(person.id, signal), [person.id, version]);
+  const events = useApi((signal) => api.getIdentityEvents(person.id, purpose, signal), [person.id, version]);
   // The page may remount while it reads the person again: the notice waits for the new read,
   // then is forgotten (so it does not come back on a later visit).
   const [notice, setNotice] = useState(() => peekNotice(person.id));

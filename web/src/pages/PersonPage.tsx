@@ -154,7 +154,7 @@ function PersonView({
         onGranted={loaded.reload}
       />
       <IdentitySection person={person} />
-      <PersonIdentityWork person={person} onChanged={loaded.reload} />
+      <PersonIdentityWork person={person} purpose={purpose} onChanged={loaded.reload} />
     </>
   );
 }
