@@ -137,7 +137,12 @@ describe.skipIf(!hasBrowser)('Passage in Chromium', () => {
       .where('object_type', '=', 'person')
       .where('object_id', 'is not', null)
       .execute();
-    expect(audit.map((a) => a.action).sort()).toEqual(['person.timeline', 'person.view']);
+    // Every read the page made carries the declared purpose: the person, the timeline, the identity history.
+    expect(audit.map((a) => a.action).sort()).toEqual([
+      'person.identity_events',
+      'person.timeline',
+      'person.view',
+    ]);
     expect(audit.every((a) => a.purpose === 'CASE-E2E-0001')).toBe(true);
   });
 
