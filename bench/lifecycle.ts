@@ -45,6 +45,8 @@ const { values } = parseArgs({
     retry: { type: 'string', default: '0.05' },
     runs: { type: 'string', default: '2' },
     'work-mem': { type: 'string' },
+    /** Stream part: write a V8 CPU profile of the server process into this directory. */
+    'profile-server': { type: 'string' },
   },
 });
 const pgUrl = process.env.BENCH_DATABASE_URL ?? process.env.TEST_DATABASE_URL;
@@ -93,10 +95,15 @@ async function streamPart() {
   await database.close();
 
   const port = 18_000 + (process.pid % 1000);
-  const server = spawn(process.execPath, ['bin/passage.js', 'serve'], {
-    env: { ...process.env, ...env, PORT: String(port), HOST: '127.0.0.1', PASSAGE_LOG_LEVEL: 'warn' },
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
+  const profile = values['profile-server'];
+  const server = spawn(
+    process.execPath,
+    [...(profile ? ['--cpu-prof', `--cpu-prof-dir=${profile}`] : []), 'bin/passage.js', 'serve'],
+    {
+      env: { ...process.env, ...env, PORT: String(port), HOST: '127.0.0.1', PASSAGE_LOG_LEVEL: 'warn' },
+      stdio: ['ignore', 'pipe', 'inherit'],
+    },
+  );
   await new Promise<void>((resolve, reject) => {
     server.stdout.on('data', (b: Buffer) => {
       if (b.toString().includes('Passage is running')) {

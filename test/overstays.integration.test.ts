@@ -1,7 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FastifyInstance } from 'fastify';
 import { ingestFile } from '../src/ingest/index.js';
-import { recomputeAllOverstays } from '../src/lifecycle/index.js';
+import { recomputeAllOverstays, refreshOverstays } from '../src/lifecycle/index.js';
+import { sql } from 'kysely';
 import { buildTestApp, createTestAccount, signInAs } from './support/app.js';
 import { admissionsCsv, buildAdmissionRow, tempDir, writeFile } from './support/factories.js';
 import { ENGINES, openTestDatabase, type TestDatabase } from './support/test-db.js';
@@ -150,5 +151,25 @@ describe.each(ENGINES)('overstay determinations and report on %s', (engine) => {
     expect(res.json()).toMatchObject({
       overstays: [{ outcome: 'out_of_country_overstay', daysOver: 37, departedOn: '2025-08-15' }],
     });
+  });
+
+  it('rewrites a determination only when it changes', async () => {
+    const versions = () =>
+      sql<{ admission_id: string; xmin: string; as_of: string }>`
+        SELECT admission_id::text, xmin::text, as_of::text FROM overstay_determinations ORDER BY admission_id`
+        .execute(d.db)
+        .then((r) => r.rows);
+    const people = await d.db.selectFrom('overstay_determinations').select('person_id').execute();
+    const ids = people.map((p) => String(p.person_id));
+    const before = await versions();
+    expect(await refreshOverstays(d.db, ids, AS_OF)).toBe(before.length);
+    // Same facts, same day: no row gets a new version.
+    expect(await versions()).toEqual(before);
+    // A later day moves as_of, so every row is rewritten with it.
+    await refreshOverstays(d.db, ids, '2026-11-24');
+    const after = await versions();
+    expect(after.map((r) => r.as_of)).toEqual(before.map(() => '2026-11-24'));
+    expect(after.every((r, i) => r.xmin !== before[i]!.xmin)).toBe(true);
+    await refreshOverstays(d.db, ids, AS_OF);
   });
 });

@@ -193,21 +193,35 @@ export async function saveDeterminations(db: Q, rows: DeterminationRow[]): Promi
       })),
     )
     .onConflict((oc) =>
-      oc.column('admission_id').doUpdateSet((eb) => ({
-        person_id: eb.ref('excluded.person_id'),
-        outcome: eb.ref('excluded.outcome'),
-        rule: eb.ref('excluded.rule'),
-        reason: eb.ref('excluded.reason'),
-        authorized_until: eb.ref('excluded.authorized_until'),
-        departed_on: eb.ref('excluded.departed_on'),
-        days_over: eb.ref('excluded.days_over'),
-        fiscal_year: eb.ref('excluded.fiscal_year'),
-        class_of_admission: eb.ref('excluded.class_of_admission'),
-        country_of_citizenship: eb.ref('excluded.country_of_citizenship'),
-        details: eb.ref('excluded.details'),
-        as_of: eb.ref('excluded.as_of'),
-        determined_at: sql<Date>`now()`,
-      })),
+      oc
+        .column('admission_id')
+        .doUpdateSet((eb) => ({
+          person_id: eb.ref('excluded.person_id'),
+          outcome: eb.ref('excluded.outcome'),
+          rule: eb.ref('excluded.rule'),
+          reason: eb.ref('excluded.reason'),
+          authorized_until: eb.ref('excluded.authorized_until'),
+          departed_on: eb.ref('excluded.departed_on'),
+          days_over: eb.ref('excluded.days_over'),
+          fiscal_year: eb.ref('excluded.fiscal_year'),
+          class_of_admission: eb.ref('excluded.class_of_admission'),
+          country_of_citizenship: eb.ref('excluded.country_of_citizenship'),
+          details: eb.ref('excluded.details'),
+          as_of: eb.ref('excluded.as_of'),
+          determined_at: sql<Date>`now()`,
+        }))
+        // An unchanged determination is left as it is (no new row version, WAL or index entries):
+        // every departure recomputes all of its person's admissions, and most do not change.
+        // So determined_at is when the determination last changed or its as_of date moved.
+        .where(
+          sql<boolean>`(overstay_determinations.person_id, overstay_determinations.outcome, overstay_determinations.rule,
+          overstay_determinations.reason, overstay_determinations.authorized_until, overstay_determinations.departed_on,
+          overstay_determinations.days_over, overstay_determinations.fiscal_year, overstay_determinations.class_of_admission,
+          overstay_determinations.country_of_citizenship, overstay_determinations.details, overstay_determinations.as_of)
+        IS DISTINCT FROM (excluded.person_id, excluded.outcome, excluded.rule, excluded.reason, excluded.authorized_until,
+          excluded.departed_on, excluded.days_over, excluded.fiscal_year, excluded.class_of_admission,
+          excluded.country_of_citizenship, excluded.details, excluded.as_of)`,
+        ),
     )
     .execute();
 }
