@@ -115,6 +115,15 @@ describe.each(ENGINES)('ingest on %s', (engine) => {
       .execute();
     expect(links).toHaveLength(2);
     expect(links.filter((l) => l.unlinked_at === null)).toHaveLength(1);
+    // The record's documents follow its current version only.
+    const docs = await d.db
+      .selectFrom('identity_documents as i')
+      .innerJoin('source_records as r', 'r.id', 'i.source_record_pk')
+      .select(['r.version', 'i.kind'])
+      .where('r.source_record_id', '=', 'I94-M-1')
+      .execute();
+    expect(docs.length).toBeGreaterThan(0);
+    expect(docs.every((doc) => doc.version === 2)).toBe(true);
   });
 
   it('reads NDJSON and quarantines a line that is not JSON', async () => {

@@ -12,7 +12,7 @@ import {
   type Source,
 } from '../ingest/index.js';
 import type { SourceRow } from '../ingest/row-source.js';
-import { markResolved, markVoluntaryDepartureCompliance } from './departures.store.js';
+import { markVoluntaryDepartureCompliance } from './departures.store.js';
 
 /** What one request is told about its departures. */
 export interface DepartureResponse {
@@ -24,34 +24,30 @@ export interface DepartureResponse {
   results: RowResult[];
 }
 
-/** Inside the batch's transaction: voluntary departure grants, overstay determinations, resolved departures. */
-const afterLinking =
-  (sourceId: number): LinkedHook =>
-  async (tx, linked) => {
-    const departures = linked.flatMap((l) =>
-      l.personId && l.record.type === 'departure'
-        ? [
-            {
-              personId: l.personId,
-              departedOn: l.record.data.departed_on,
-              sourceRecordPk: l.sourceRecordPk,
-              recordId: l.record.data.record_id,
-            },
-          ]
-        : [],
-    );
-    await markVoluntaryDepartureCompliance(tx, departures);
-    await refreshOverstays(
-      tx,
-      linked.flatMap((l) => (l.personId ? [l.personId] : [])),
-      new Date().toISOString().slice(0, 10),
-    );
-    await markResolved(
-      tx,
-      sourceId,
-      departures.map((d) => d.recordId),
-    );
-  };
+/**
+ * Inside the batch's transaction: voluntary departure grants and overstay determinations. (The
+ * departure rows were marked resolved as they were projected, in the same transaction.)
+ */
+const afterLinking: LinkedHook = async (tx, linked) => {
+  const departures = linked.flatMap((l) =>
+    l.personId && l.record.type === 'departure'
+      ? [
+          {
+            personId: l.personId,
+            departedOn: l.record.data.departed_on,
+            sourceRecordPk: l.sourceRecordPk,
+            recordId: l.record.data.record_id,
+          },
+        ]
+      : [],
+  );
+  await markVoluntaryDepartureCompliance(tx, departures);
+  await refreshOverstays(
+    tx,
+    linked.flatMap((l) => (l.personId ? [l.personId] : [])),
+    new Date().toISOString().slice(0, 10),
+  );
+};
 
 /**
  * Stores the rows of several requests as one ingest batch (one job, one link pass, one overstay
@@ -77,7 +73,7 @@ export async function storeRequests(
   let line = 0;
   const rows = requests.flatMap((request) => request.map((row) => ({ ...row, lineNumber: ++line })));
   const { results } = await ingestBatch(
-    { db: tx, source, jobId, fileName, link: { unmatched: 'review' }, onLinked: afterLinking(source.id) },
+    { db: tx, source, jobId, fileName, link: { unmatched: 'review' }, onLinked: afterLinking },
     rows,
     emptyCounts(),
   );

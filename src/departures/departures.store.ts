@@ -112,19 +112,6 @@ export async function markVoluntaryDepartureCompliance(
   return result.rows.length;
 }
 
-/** Marks departures as matched to a person (by source and record id: the indexed key). */
-export async function markResolved(db: Q, sourceId: number, recordIds: string[]): Promise<void> {
-  if (!recordIds.length) {
-    return;
-  }
-  await db
-    .updateTable('departures')
-    .set({ resolved_at: sql<Date>`now()` })
-    .where('source_id', '=', sourceId)
-    .where('source_record_id', 'in', recordIds)
-    .execute();
-}
-
 export interface StoredGrant {
   id: string;
   grantedOn: string;

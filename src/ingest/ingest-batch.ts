@@ -126,6 +126,7 @@ export async function ingestBatch(
         sourceCode: source.code,
         sourceRecordId: f.sourceRecordId,
         sourceRecordPk: pk,
+        version: f.version,
         record: f.record,
       };
     });

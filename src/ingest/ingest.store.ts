@@ -1,5 +1,6 @@
 import { sql, type Kysely, type Transaction } from 'kysely';
 import type { DB, RecordType } from '../db/schema.js';
+import { unnestRows } from '../db/unnest.js';
 import type { FileFormat } from './row-source.js';
 import type { ValidRecord } from './record.schema.js';
 
@@ -193,19 +194,31 @@ export async function insertSourceRecords(db: Q, rows: NewSourceRecord[]): Promi
   if (!rows.length) return ids;
   const inserted = await db
     .insertInto('source_records')
-    .values(
-      rows.map((r) => ({
-        source_id: r.sourceId,
-        source_record_id: r.sourceRecordId,
-        version: r.version,
-        checksum: r.checksum,
-        record_type: r.record.type,
-        data: JSON.stringify(r.record.data),
-        raw: r.raw,
-        file_name: r.fileName,
-        line_number: r.lineNumber,
-        ingest_job_id: r.jobId,
-      })),
+    .columns([
+      'source_id',
+      'source_record_id',
+      'version',
+      'checksum',
+      'record_type',
+      'data',
+      'raw',
+      'file_name',
+      'line_number',
+      'ingest_job_id',
+    ])
+    .expression(
+      unnestRows([
+        ['source_id', 'int', rows.map((r) => r.sourceId)],
+        ['source_record_id', 'text', rows.map((r) => r.sourceRecordId)],
+        ['version', 'int', rows.map((r) => r.version)],
+        ['checksum', 'text', rows.map((r) => r.checksum)],
+        ['record_type', 'text', rows.map((r) => r.record.type)],
+        ['data', 'jsonb', rows.map((r) => JSON.stringify(r.record.data))],
+        ['raw', 'text', rows.map((r) => r.raw)],
+        ['file_name', 'text', rows.map((r) => r.fileName)],
+        ['line_number', 'bigint', rows.map((r) => r.lineNumber)],
+        ['ingest_job_id', 'bigint', rows.map((r) => r.jobId)],
+      ]),
     )
     .returning(['id', 'source_record_id', 'version'])
     .execute();
@@ -232,26 +245,43 @@ export async function upsertProjections(db: Q, rows: Projected[]): Promise<void>
   const applications = rows.flatMap((r) =>
     r.record.type === 'application' ? [{ ...r, data: r.record.data }] : [],
   );
-  const base = (r: Projected) => ({
-    source_id: r.sourceId,
-    source_record_id: r.sourceRecordId,
-    source_record_pk: r.sourceRecordPk,
-    person_id: r.personId,
-  });
+  const base = (list: Projected[]) =>
+    [
+      ['source_id', 'int', list.map((r) => r.sourceId)],
+      ['source_record_id', 'text', list.map((r) => r.sourceRecordId)],
+      ['source_record_pk', 'bigint', list.map((r) => r.sourceRecordPk)],
+      ['person_id', 'bigint', list.map((r) => r.personId)],
+    ] as const;
   const keys = ['source_id', 'source_record_id'] as const;
   if (admissions.length) {
     await db
       .insertInto('admissions')
-      .values(
-        admissions.map((r) => ({
-          ...base(r),
-          admission_number: r.data.admission_number ?? null,
-          class_of_admission: r.data.class_of_admission,
-          port_of_entry: r.data.port_of_entry ?? null,
-          admitted_on: r.data.admitted_on,
-          admit_until: r.data.admit_until === 'D/S' ? null : r.data.admit_until,
-          duration_of_status: r.data.admit_until === 'D/S',
-        })),
+      .columns([
+        'source_id',
+        'source_record_id',
+        'source_record_pk',
+        'person_id',
+        'admission_number',
+        'class_of_admission',
+        'port_of_entry',
+        'admitted_on',
+        'admit_until',
+        'duration_of_status',
+      ])
+      .expression(
+        unnestRows([
+          ...base(admissions),
+          ['admission_number', 'text', admissions.map((r) => r.data.admission_number ?? null)],
+          ['class_of_admission', 'text', admissions.map((r) => r.data.class_of_admission)],
+          ['port_of_entry', 'text', admissions.map((r) => r.data.port_of_entry ?? null)],
+          ['admitted_on', 'date', admissions.map((r) => r.data.admitted_on)],
+          [
+            'admit_until',
+            'date',
+            admissions.map((r) => (r.data.admit_until === 'D/S' ? null : r.data.admit_until)),
+          ],
+          ['duration_of_status', 'boolean', admissions.map((r) => r.data.admit_until === 'D/S')],
+        ]),
       )
       .onConflict((oc) =>
         oc.columns(keys).doUpdateSet((eb) => ({
@@ -268,17 +298,32 @@ export async function upsertProjections(db: Q, rows: Projected[]): Promise<void>
       .execute();
   }
   if (departures.length) {
+    // A departure linked to a person here has its person's status brought up to date in this
+    // same transaction (overstays, voluntary departure), so it is resolved now; one waiting in
+    // review is not.
     await db
       .insertInto('departures')
-      .values(
-        departures.map((r) => ({
-          ...base(r),
-          departed_on: r.data.departed_on,
-          port_of_departure: r.data.port_of_departure ?? null,
-          carrier: r.data.carrier ?? null,
-          manifest_ref: r.data.manifest_ref ?? null,
-          self_reported: r.data.self_reported ?? false,
-        })),
+      .columns([
+        'source_id',
+        'source_record_id',
+        'source_record_pk',
+        'person_id',
+        'departed_on',
+        'port_of_departure',
+        'carrier',
+        'manifest_ref',
+        'self_reported',
+        'resolved_at',
+      ])
+      .expression(
+        sql`SELECT u.*, CASE WHEN u.person_id IS NOT NULL THEN now() END FROM (${unnestRows([
+          ...base(departures),
+          ['departed_on', 'date', departures.map((r) => r.data.departed_on)],
+          ['port_of_departure', 'text', departures.map((r) => r.data.port_of_departure ?? null)],
+          ['carrier', 'text', departures.map((r) => r.data.carrier ?? null)],
+          ['manifest_ref', 'text', departures.map((r) => r.data.manifest_ref ?? null)],
+          ['self_reported', 'boolean', departures.map((r) => r.data.self_reported ?? false)],
+        ])}) u`,
       )
       .onConflict((oc) =>
         oc.columns(keys).doUpdateSet((eb) => ({
@@ -289,6 +334,7 @@ export async function upsertProjections(db: Q, rows: Projected[]): Promise<void>
           carrier: eb.ref('excluded.carrier'),
           manifest_ref: eb.ref('excluded.manifest_ref'),
           self_reported: eb.ref('excluded.self_reported'),
+          resolved_at: eb.ref('excluded.resolved_at'),
         })),
       )
       .execute();
@@ -296,17 +342,30 @@ export async function upsertProjections(db: Q, rows: Projected[]): Promise<void>
   if (applications.length) {
     await db
       .insertInto('applications')
-      .values(
-        applications.map((r) => ({
-          ...base(r),
-          receipt_number: r.data.receipt_number,
-          kind: r.data.application_kind,
-          filed_on: r.data.filed_on,
-          decided_on: r.data.decided_on ?? null,
-          outcome: r.data.outcome,
-          requested_class: r.data.requested_class ?? null,
-          approved_until: r.data.approved_until ?? null,
-        })),
+      .columns([
+        'source_id',
+        'source_record_id',
+        'source_record_pk',
+        'person_id',
+        'receipt_number',
+        'kind',
+        'filed_on',
+        'decided_on',
+        'outcome',
+        'requested_class',
+        'approved_until',
+      ])
+      .expression(
+        unnestRows([
+          ...base(applications),
+          ['receipt_number', 'text', applications.map((r) => r.data.receipt_number)],
+          ['kind', 'text', applications.map((r) => r.data.application_kind)],
+          ['filed_on', 'date', applications.map((r) => r.data.filed_on)],
+          ['decided_on', 'date', applications.map((r) => r.data.decided_on ?? null)],
+          ['outcome', 'text', applications.map((r) => r.data.outcome)],
+          ['requested_class', 'text', applications.map((r) => r.data.requested_class ?? null)],
+          ['approved_until', 'date', applications.map((r) => r.data.approved_until ?? null)],
+        ]),
       )
       .onConflict((oc) =>
         oc.columns(keys).doUpdateSet((eb) => ({

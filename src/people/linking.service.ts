@@ -20,6 +20,8 @@ export interface IncomingRecord {
   sourceCode: string;
   sourceRecordId: string;
   sourceRecordPk: string;
+  /** The record's version: 1 when no earlier version of it exists (nothing to supersede). */
+  version: number;
   record: ValidRecord;
 }
 
@@ -173,6 +175,7 @@ export async function linkRecords(
       sourceId: rec.sourceId,
       sourceRecordId: rec.sourceRecordId,
       sourceRecordPk: rec.sourceRecordPk,
+      firstVersion: rec.version === 1,
       recordType: rec.record.type,
       personId: real(decision.personId),
       identity,
@@ -184,7 +187,9 @@ export async function linkRecords(
       evidence: decision.evidence,
     };
   });
-  await saveLinks(tx, linked);
+  // Every link written here is already in the index (added above), and no one else writes links
+  // while this transaction holds the linking lock: the next sync need not read them back.
+  matcher.skipOwnLinks(await saveLinks(tx, linked));
   await openReviews(
     tx,
     reviews.map((r) => ({

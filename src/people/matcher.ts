@@ -92,6 +92,15 @@ export class PersonMatcher {
     }
   }
 
+  /**
+   * Moves the watermark past links the current transaction wrote for records it has already added
+   * (`add`, `renamePeople`): valid only under the linking lock, which every writer of person_links
+   * holds, and after `sync` has read everything before them.
+   */
+  skipOwnLinks(lastLinkId: number | null): void {
+    if (lastLinkId !== null) this.watermark = Math.max(this.watermark, lastLinkId);
+  }
+
   /** Takes a record key's current entry out of matching (a new version of it is being linked). */
   retireKey(key: string): void {
     const known = this.positions.get(key);

@@ -1,5 +1,6 @@
 import { sql, type Kysely, type Transaction } from 'kysely';
 import type { DB } from '../db/schema.js';
+import { unnestRows } from '../db/unnest.js';
 import type { PairEvidence } from '../matching/index.js';
 import type { Identity } from './identity.rules.js';
 
@@ -38,6 +39,8 @@ export interface LinkedRecord {
   sourceId: number;
   sourceRecordId: string;
   sourceRecordPk: string;
+  /** Version 1 of its record: no earlier link, identity or documents to replace. */
+  firstVersion: boolean;
   recordType: string;
   /** Null while the record waits in the review queue. */
   personId: string | null;
@@ -52,55 +55,89 @@ export interface LinkedRecord {
 
 /**
  * Records each link (closing the previous version's link), the record's identity row, and the
- * documents it carries. Links are never updated in place: history stays readable.
+ * documents it carries. Links are never updated in place: history stays readable. Returns the
+ * highest link id written (null if none).
  */
-export async function saveLinks(db: Q, rows: LinkedRecord[]): Promise<void> {
-  if (!rows.length) return;
-  const sourceIds = intArray(rows.map((r) => r.sourceId));
-  const recordIds = textArray(rows.map((r) => r.sourceRecordId));
-  await sql`UPDATE person_links l
-    SET unlinked_at = now(), unlink_reason = 'superseded by a newer version of the source record'
-    FROM unnest(${sourceIds}, ${recordIds}) AS k(source_id, source_record_id)
-    WHERE l.unlinked_at IS NULL AND l.source_id = k.source_id AND l.source_record_id = k.source_record_id`.execute(
-    db,
-  );
+export async function saveLinks(db: Q, rows: LinkedRecord[]): Promise<number | null> {
+  if (!rows.length) return null;
+  // Only a later version of a record has a link to close and documents to drop; skipping the
+  // lookups for first versions (every departure of the stream) spares two joins per batch.
+  const later = rows.filter((r) => !r.firstVersion);
+  if (later.length) {
+    const sourceIds = intArray(later.map((r) => r.sourceId));
+    const recordIds = textArray(later.map((r) => r.sourceRecordId));
+    await sql`UPDATE person_links l
+      SET unlinked_at = now(), unlink_reason = 'superseded by a newer version of the source record'
+      FROM unnest(${sourceIds}, ${recordIds}) AS k(source_id, source_record_id)
+      WHERE l.unlinked_at IS NULL AND l.source_id = k.source_id AND l.source_record_id = k.source_record_id`.execute(
+      db,
+    );
+    // Documents follow the current version of each record: drop those of earlier versions.
+    await sql`DELETE FROM identity_documents d
+      USING source_records r, unnest(${sourceIds}, ${recordIds}) AS k(source_id, source_record_id)
+      WHERE d.source_record_pk = r.id AND r.source_id = k.source_id AND r.source_record_id = k.source_record_id`.execute(
+      db,
+    );
+  }
   const linkedRows = rows.flatMap((r) => (r.personId === null ? [] : [{ ...r, personId: r.personId }]));
+  let lastLinkId: number | null = null;
   if (linkedRows.length) {
-    await db
+    const ids = await db
       .insertInto('person_links')
-      .values(
-        linkedRows.map((r) => ({
-          person_id: r.personId,
-          source_id: r.sourceId,
-          source_record_id: r.sourceRecordId,
-          source_record_pk: r.sourceRecordPk,
-          rule: r.rule,
-          evidence: JSON.stringify(r.evidence),
-        })),
+      .columns(['person_id', 'source_id', 'source_record_id', 'source_record_pk', 'rule', 'evidence'])
+      .expression(
+        unnestRows([
+          ['person_id', 'bigint', linkedRows.map((r) => r.personId)],
+          ['source_id', 'int', linkedRows.map((r) => r.sourceId)],
+          ['source_record_id', 'text', linkedRows.map((r) => r.sourceRecordId)],
+          ['source_record_pk', 'bigint', linkedRows.map((r) => r.sourceRecordPk)],
+          ['rule', 'text', linkedRows.map((r) => r.rule)],
+          ['evidence', 'jsonb', linkedRows.map((r) => JSON.stringify(r.evidence))],
+        ]),
       )
+      .returning('id')
       .execute();
+    lastLinkId = Math.max(...ids.map((r) => Number(r.id)));
   }
   await db
     .insertInto('record_identities')
-    .values(
-      rows.map((r) => ({
-        source_id: r.sourceId,
-        source_record_id: r.sourceRecordId,
-        source_record_pk: r.sourceRecordPk,
-        record_type: r.recordType as 'person',
-        person_id: r.personId,
-        given_name: r.identity.givenName,
-        middle_name: r.identity.middleName,
-        family_name: r.identity.familyName,
-        date_of_birth: r.identity.dateOfBirth,
-        sex: r.sex,
-        country_of_citizenship: r.countryOfCitizenship,
-        passport_number: r.identity.passportNumber,
-        passport_country: r.identity.passportCountry,
-        a_number: r.identity.aNumber,
-        name_key: r.nameKey,
-        search_text: r.searchText,
-      })),
+    .columns([
+      'source_id',
+      'source_record_id',
+      'source_record_pk',
+      'record_type',
+      'person_id',
+      'given_name',
+      'middle_name',
+      'family_name',
+      'date_of_birth',
+      'sex',
+      'country_of_citizenship',
+      'passport_number',
+      'passport_country',
+      'a_number',
+      'name_key',
+      'search_text',
+    ])
+    .expression(
+      unnestRows([
+        ['source_id', 'int', rows.map((r) => r.sourceId)],
+        ['source_record_id', 'text', rows.map((r) => r.sourceRecordId)],
+        ['source_record_pk', 'bigint', rows.map((r) => r.sourceRecordPk)],
+        ['record_type', 'text', rows.map((r) => r.recordType)],
+        ['person_id', 'bigint', rows.map((r) => r.personId)],
+        ['given_name', 'text', rows.map((r) => r.identity.givenName)],
+        ['middle_name', 'text', rows.map((r) => r.identity.middleName)],
+        ['family_name', 'text', rows.map((r) => r.identity.familyName)],
+        ['date_of_birth', 'date', rows.map((r) => r.identity.dateOfBirth)],
+        ['sex', 'text', rows.map((r) => r.sex)],
+        ['country_of_citizenship', 'text', rows.map((r) => r.countryOfCitizenship)],
+        ['passport_number', 'text', rows.map((r) => r.identity.passportNumber)],
+        ['passport_country', 'text', rows.map((r) => r.identity.passportCountry)],
+        ['a_number', 'text', rows.map((r) => r.identity.aNumber)],
+        ['name_key', 'text', rows.map((r) => r.nameKey)],
+        ['search_text', 'text', rows.map((r) => r.searchText)],
+      ]),
     )
     .onConflict((oc) =>
       oc.columns(['source_id', 'source_record_id']).doUpdateSet((eb) => ({
@@ -121,32 +158,26 @@ export async function saveLinks(db: Q, rows: LinkedRecord[]): Promise<void> {
       })),
     )
     .execute();
-  // Documents follow the current version of each record: drop those of earlier versions.
-  await sql`DELETE FROM identity_documents d
-    USING source_records r, unnest(${sourceIds}, ${recordIds}) AS k(source_id, source_record_id)
-    WHERE d.source_record_pk = r.id AND r.source_id = k.source_id AND r.source_record_id = k.source_record_id`.execute(
-    db,
-  );
   const docs = linkedRows.flatMap((r) => [
     ...(r.identity.aNumber
       ? [
           {
-            person_id: r.personId,
-            kind: 'a_number' as const,
+            personId: r.personId,
+            kind: 'a_number',
             number: r.identity.aNumber,
-            issuing_country: null,
-            source_record_pk: r.sourceRecordPk,
+            country: null,
+            pk: r.sourceRecordPk,
           },
         ]
       : []),
     ...(r.identity.passportNumber
       ? [
           {
-            person_id: r.personId,
-            kind: 'passport' as const,
+            personId: r.personId,
+            kind: 'passport',
             number: r.identity.passportNumber,
-            issuing_country: r.identity.passportCountry,
-            source_record_pk: r.sourceRecordPk,
+            country: r.identity.passportCountry,
+            pk: r.sourceRecordPk,
           },
         ]
       : []),
@@ -154,10 +185,20 @@ export async function saveLinks(db: Q, rows: LinkedRecord[]): Promise<void> {
   if (docs.length) {
     await db
       .insertInto('identity_documents')
-      .values(docs)
+      .columns(['person_id', 'kind', 'number', 'issuing_country', 'source_record_pk'])
+      .expression(
+        unnestRows([
+          ['person_id', 'bigint', docs.map((d) => d.personId)],
+          ['kind', 'text', docs.map((d) => d.kind)],
+          ['number', 'text', docs.map((d) => d.number)],
+          ['issuing_country', 'text', docs.map((d) => d.country)],
+          ['source_record_pk', 'bigint', docs.map((d) => d.pk)],
+        ]),
+      )
       .onConflict((oc) => oc.doNothing())
       .execute();
   }
+  return lastLinkId;
 }
 
 export interface IdentityRow {
