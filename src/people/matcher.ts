@@ -23,8 +23,8 @@ export class PersonMatcher {
   private constructor(
     private storedModel: StoredModel,
     private matchIndex: MatchIndex,
-    /** Population the model's prior was scaled to; the index is rebuilt when it doubles. */
-    private readonly builtFor: number,
+    /** Population the model's prior was scaled to; rescaled when the index outgrows it (`rescale`). */
+    private builtFor: number,
   ) {}
 
   get stored(): StoredModel {
@@ -68,6 +68,16 @@ export class PersonMatcher {
   /** Whether the population has outgrown the prior the index was built with. */
   get stale(): boolean {
     return this.index.size > 2 * this.builtFor && this.index.size > 10_000;
+  }
+
+  /**
+   * Scales the model's prior to the current population, keeping the indexed records and blocks
+   * (`MatchIndex.withModel`): the same scores a rebuild would give, without re-reading every link
+   * from the database while the linking lock is held (a stall of every departure in flight).
+   */
+  rescale(): void {
+    this.matchIndex = this.matchIndex.withModel(modelForPopulation(this.storedModel.model, this.index.size));
+    this.builtFor = this.index.size;
   }
 
   /** Reads the links written since the last look, by this process or any other. */
@@ -158,14 +168,14 @@ export async function lockedMatcher(tx: Transaction<DB>, actor = 'system'): Prom
   const databaseId = row.database_id ?? 'default';
   const modelId = row.model_id ?? (await trainModel(tx, actor));
   let matcher = matchers.get(databaseId);
-  const usable =
-    matcher !== undefined && !matcher.stale && (await committedOrCurrent(tx, matcher.lastWriter, row.txid));
+  const usable = matcher !== undefined && (await committedOrCurrent(tx, matcher.lastWriter, row.txid));
   if (matcher && usable && matcher.stored.id !== modelId) {
     const stored = await loadModel(tx, modelId);
     if (!stored || !matcher.swapModel(stored)) matcher = undefined;
   }
   if (matcher && usable) {
     await matcher.sync(tx);
+    if (matcher.stale) matcher.rescale();
   } else {
     const stored = await loadModel(tx, modelId);
     if (!stored) throw new Error(`match model ${modelId} is missing`);
