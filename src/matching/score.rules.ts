@@ -51,7 +51,7 @@ const TF_PSEUDO_RECORDS = 500;
 export class PairScorer {
   private readonly cache = new Map<number, number>();
   private readonly tfFields: { f: number; kind: string; extra?: number }[] = [];
-  private sums = new Map<string, { n: number; sumSq: number; total: number }>();
+  private sums = new Map<'date' | 'given' | 'family' | number, { n: number; sumSq: number; total: number }>();
 
   constructor(
     readonly model: MatchModel,
@@ -87,12 +87,22 @@ export class PairScorer {
     return w;
   }
 
-  private stats(key: string, source: () => [ArrayLike<number>, number]): { sumSq: number; total: number } {
+  // No closures below: this runs for every compared pair, and a function created per call costs
+  // an allocation (and, under tsx, a keepNames helper call) each time.
+  /** Chance agreement of a name, date or extra field over the store (cached; refreshed as it grows 5%). */
+  private stats(key: 'date' | 'given' | 'family' | number): { sumSq: number; total: number } {
     const cached = this.sums.get(key);
     if (cached && this.store.size <= cached.n * 1.05) return cached;
-    const s = { n: this.store.size, ...valueAgreement(...source()) };
-    this.sums.set(key, s);
-    return s;
+    const s = this.store;
+    let values: ArrayLike<number>;
+    let distinct: number;
+    if (key === 'date') [values, distinct] = [[...s.dobCount.values()], s.dobCount.size];
+    else if (key === 'family') [values, distinct] = [s.familyCount, s.names.size];
+    else if (key === 'given') [values, distinct] = [s.givenCount, s.names.size];
+    else [values, distinct] = [s.extraValues[key]!.counts, s.extraValues[key]!.size];
+    const computed = { n: s.size, ...valueAgreement(values, distinct) };
+    this.sums.set(key, computed);
+    return computed;
   }
 
   /** The term-frequency adjustment of field f (at exact level) for the value held by record j. */
@@ -103,28 +113,27 @@ export class PairScorer {
     let st: { sumSq: number; total: number };
     if (kind === 'date') {
       count = s.dobCount.get(s.dob[j]!) ?? 1;
-      st = this.stats('date', () => [[...s.dobCount.values()], s.dobCount.size]);
+      st = this.stats('date');
     } else if (kind === 'given' || kind === 'family') {
       const useFamily = (kind === 'family') !== swapped;
       const id = useFamily ? s.family[j]! : s.given[j]!;
       const counts = useFamily ? s.familyCount : s.givenCount;
       count = id >= 0 ? counts[id]! : 1;
-      st = this.stats(useFamily ? 'family' : 'given', () => [counts, s.names.size]);
+      st = this.stats(useFamily ? 'family' : 'given');
     } else {
       const e = this.model.fields[f]!.extra!;
-      const dict = s.extraValues[e]!;
       const id = s.extras[e]![j]!;
-      count = id >= 0 ? dict.counts[id]! : 1;
-      st = this.stats(`extra${e}`, () => [dict.counts, dict.size]);
+      count = id >= 0 ? s.extraValues[e]!.counts[id]! : 1;
+      st = this.stats(e);
     }
     if (st.total === 0 || st.sumSq === 0) return 0;
     // Frequencies from a small store say little (in a store of two records every name is
     // "common"): both the value's frequency and the chance agreement it is compared with are
     // shrunk towards the model's chance agreement u(exact), by TF_PSEUDO_RECORDS pseudo-records.
     const u0 = this.model.fields[f]!.u[0]!;
-    const shrink = (observed: number) =>
-      (observed * st.total + TF_PSEUDO_RECORDS * u0) / (st.total + TF_PSEUDO_RECORDS);
-    const adj = Math.log2(shrink(st.sumSq) / shrink(Math.max(1, count) / st.total));
+    const shrunkChance = (st.sumSq * st.total + TF_PSEUDO_RECORDS * u0) / (st.total + TF_PSEUDO_RECORDS);
+    const shrunkValue = (Math.max(1, count) + TF_PSEUDO_RECORDS * u0) / (st.total + TF_PSEUDO_RECORDS);
+    const adj = Math.log2(shrunkChance / shrunkValue);
     return Math.max(-TF_CLAMP, Math.min(TF_CLAMP, adj));
   }
 
