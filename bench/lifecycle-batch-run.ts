@@ -18,13 +18,30 @@ const [kind, target, asOf, runs = '1', workMem] = process.argv.slice(2) as [
 const database = await openDatabase(kind === 'pglite' ? { kind, dataDir: target } : { kind, url: target });
 // The first run fills an empty table; later ones overwrite every row (a daily recompute).
 const seconds: number[] = [];
-let result = { people: 0, determinations: 0, hybridPeople: 0 };
+const phases: Record<string, number>[] = [];
+let result = { people: 0, determinations: 0, hybridPeople: 0, recomputedDirty: 0 };
 for (let i = 0; i < Number(runs); i++) {
   const started = performance.now();
-  result = await recomputeAllOverstays(database.db, asOf, undefined, workMem ? { workMem } : {});
+  let last = started;
+  const run: Record<string, number> = {};
+  const onPhase = (phase: string) => {
+    const now = performance.now();
+    run[phase] = +((now - last) / 1000).toFixed(1);
+    last = now;
+  };
+  result = await recomputeAllOverstays(database.db, asOf, undefined, {
+    onPhase,
+    ...(workMem && { workMem }),
+  });
   seconds.push((performance.now() - started) / 1000);
+  phases.push(run);
 }
 await database.close();
 console.log(
-  JSON.stringify({ ...result, seconds, maxRssMiB: Math.round(process.resourceUsage().maxRSS / 1024) }),
+  JSON.stringify({
+    ...result,
+    seconds,
+    phases,
+    maxRssMiB: Math.round(process.resourceUsage().maxRSS / 1024),
+  }),
 );

@@ -13,7 +13,9 @@
  *                   on a local PostgreSQL, the peak RSS / private memory of the database's server
  *                   processes (sampled from /proc every 200 ms) and temp files written. --runs
  *                   (default 2): the first fills the empty table, the next ones overwrite it;
- *                   --work-mem: work_mem per slice on PostgreSQL (default 512MB).
+ *                   --work-mem: work_mem per slice on PostgreSQL (default 256MB); --reuse-db NAME:
+ *                   on the PostgreSQL server, time an existing database generated earlier (its
+ *                   determinations are emptied first; it is migrated, not dropped).
  * The database is PostgreSQL when BENCH_DATABASE_URL (or TEST_DATABASE_URL) is set (a fresh
  * database is created and dropped), else PGlite in a temp dir.
  */
@@ -45,6 +47,8 @@ const { values } = parseArgs({
     retry: { type: 'string', default: '0.05' },
     runs: { type: 'string', default: '2' },
     'work-mem': { type: 'string' },
+    /** Batch part, PostgreSQL: use this existing database (facts already generated) and keep it. */
+    'reuse-db': { type: 'string' },
     /** Stream part: write a V8 CPU profile of the server process into this directory. */
     'profile-server': { type: 'string' },
   },
@@ -369,17 +373,39 @@ function processCpuMs(pid: number | undefined): number {
 async function batchPart() {
   const n = Number(values.admissions);
   const asOf = '2026-11-23';
-  const { database, env, drop } = await freshDatabase();
-  await migrate(database.db);
-  await ensureDefaultSources(database.db);
-  const load = await generateBatchFacts(database.db, n);
-  const counts = await sql<{ departures: string; applications: string; people: string }>`
-    SELECT (SELECT count(*) FROM departures) AS departures, (SELECT count(*) FROM applications) AS applications,
-           (SELECT count(*) FROM people) AS people`.execute(database.db);
+  const reuse = values['reuse-db'];
+  let opened: Awaited<ReturnType<typeof freshDatabase>>;
+  let loadSeconds: number | null = null;
+  if (reuse) {
+    if (!pgUrl) throw new Error('--reuse-db needs BENCH_DATABASE_URL or TEST_DATABASE_URL');
+    const url = new URL(pgUrl);
+    url.pathname = `/${reuse}`;
+    opened = {
+      database: await openDatabase({ kind: 'postgres', url: url.toString() }),
+      env: { DATABASE_URL: url.toString() },
+      drop: async () => {},
+    };
+    await migrate(opened.database.db);
+    // The first run is timed into an empty table, as on a fresh database.
+    await sql`TRUNCATE overstay_determinations`.execute(opened.database.db);
+  } else {
+    opened = await freshDatabase();
+    await migrate(opened.database.db);
+    await ensureDefaultSources(opened.database.db);
+    loadSeconds = (await generateBatchFacts(opened.database.db, n)).seconds;
+  }
+  const { database, env, drop } = opened;
+  const counts = await sql<{ admissions: string; departures: string; applications: string; people: string }>`
+    SELECT (SELECT count(*) FROM admissions) AS admissions, (SELECT count(*) FROM departures) AS departures,
+           (SELECT count(*) FROM applications) AS applications, (SELECT count(*) FROM people) AS people`.execute(
+    database.db,
+  );
+  const admissions = Number(counts.rows[0]?.admissions);
   const engine = database.engine;
   await database.close();
 
   // The determination alone, in a child process so its peak memory is its own.
+  const loadAverageBefore = os.loadavg().map((x) => +x.toFixed(2));
   const server = engine === 'postgres' ? sampleServerMemory(env.DATABASE_URL ?? '') : undefined;
   await server?.start();
   const child = spawn(
@@ -405,6 +431,8 @@ async function batchPart() {
     people: number;
     determinations: number;
     hybridPeople: number;
+    recomputedDirty: number;
+    phases: Record<string, number>[];
     seconds: number[];
     maxRssMiB: number;
   };
@@ -413,17 +441,21 @@ async function batchPart() {
   return {
     part: 'batch',
     engine,
-    admissions: n,
-    workMem: engine === 'postgres' ? (values['work-mem'] ?? '512MB') : null,
+    admissions,
+    ...(reuse && { reusedDatabase: reuse }),
+    workMem: engine === 'postgres' ? (values['work-mem'] ?? '256MB') : null,
     people: Number(c?.people),
     departures: Number(c?.departures),
     applications: Number(c?.applications),
-    loadSeconds: +load.seconds.toFixed(1),
+    loadSeconds: loadSeconds === null ? null : +loadSeconds.toFixed(1),
     determinations: run.determinations,
     hybridPeople: run.hybridPeople,
+    recomputedDirty: run.recomputedDirty,
+    // Seconds of each phase of every run: SQL slices, pure rules for the hybrid people, indexes, swap.
+    phases: run.phases,
     // First run into an empty table, then re-runs over a full one.
     seconds: run.seconds.map((x) => +x.toFixed(1)),
-    admissionsPerSecond: run.seconds.map((x) => Math.round(n / x)),
+    admissionsPerSecond: run.seconds.map((x) => Math.round(admissions / x)),
     clientPeakRssMiB: run.maxRssMiB,
     ...(serverMemory && {
       serverPeakRssMiB: serverMemory.readable ? serverMemory.rssMiB : null,
@@ -432,6 +464,7 @@ async function batchPart() {
       serverTempFilesMiB: serverMemory.tempFilesMiB,
     }),
     loadAverage: os.loadavg().map((x) => +x.toFixed(2)),
+    loadAverageBefore,
   };
 }
 

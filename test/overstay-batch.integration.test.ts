@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { sql } from 'kysely';
 import { Rng } from '../src/demo/rng.js';
 import { recomputeAllOverstays, refreshOverstays } from '../src/lifecycle/index.js';
 import { loadFactsForPeople } from '../src/lifecycle/lifecycle.store.js';
@@ -27,14 +28,15 @@ async function storedRows(d: TestDatabase): Promise<Map<string, Row>> {
       'person_id',
       'outcome',
       'rule',
-      'reason',
       'authorized_until',
       'departed_on',
       'days_over',
       'fiscal_year',
       'class_of_admission',
       'country_of_citizenship',
-      'details',
+      'departure_record_pk',
+      'application_record_pks',
+      'data_error_rules',
       'as_of',
     ])
     .execute();
@@ -108,9 +110,9 @@ describe.each(ENGINES)('overstay batch in SQL on %s', (engine) => {
       .sort((a, b) => Number(a) - Number(b));
   }
 
-  async function pureRows(asOf: string): Promise<Map<string, Row>> {
+  async function pureRows(asOf: string, ids = personIds): Promise<Map<string, Row>> {
     await clear(d);
-    await d.db.transaction().execute((tx) => refreshOverstays(tx, personIds, asOf));
+    await d.db.transaction().execute((tx) => refreshOverstays(tx, ids, asOf));
     return storedRows(d);
   }
 
@@ -142,11 +144,7 @@ describe.each(ENGINES)('overstay batch in SQL on %s', (engine) => {
         ]) {
           if (rule !== OVERSTAY_RULES.multipleDepartures) expect(rules).toContain(rule);
         }
-        const errors = new Set(
-          [...sql.values()].flatMap((r) =>
-            (r.details as { dataErrors: { rule: string }[] }).dataErrors.map((e) => e.rule),
-          ),
-        );
+        const errors = new Set([...sql.values()].flatMap((r) => r.data_error_rules as string[]));
         expect([...errors].sort()).toEqual([
           'admission.duration_of_status_with_until',
           'admission.in_future',
@@ -183,6 +181,61 @@ describe.each(ENGINES)('overstay batch in SQL on %s', (engine) => {
     await recomputeAllOverstays(d.db, '2024-08-01');
     await recomputeAllOverstays(d.db, CASES_AS_OF);
     expect(differences(pure, await storedRows(d))).toEqual([]);
+  });
+
+  it('keeps what the incremental path wrote while the batch ran (records that arrived after its snapshot)', async () => {
+    await pureRows(CASES_AS_OF);
+    const suspected =
+      personIds[OVERSTAY_CASES.findIndex((c) => c.label === 'suspected in-country overstay')]!;
+    let arrived = '';
+    const result = await recomputeAllOverstays(d.db, CASES_AS_OF, undefined, {
+      beforeSwap: async (session) => {
+        // On PostgreSQL from another connection, committed while the batch holds its own; PGlite
+        // has one session, so there on the batch's, between its transactions.
+        const q = engine === 'postgres' ? d.db : session;
+        // A new person with an admission and a departure; the departure is then found to be the
+        // suspected overstayer's (as a merge or relink would move it), and both are refreshed.
+        const written = await writePeople(q, [
+          { label: 'arrived during the batch', adm: [{ on: '2025-02-01' }], dep: [{ on: '2024-09-01' }] },
+        ]);
+        arrived = written[0] ?? '';
+        await q.transaction().execute(async (tx) => {
+          await sql`UPDATE departures SET person_id = ${suspected} WHERE person_id = ${arrived}`.execute(tx);
+          await refreshOverstays(tx, [suspected, arrived], CASES_AS_OF);
+        });
+      },
+    });
+    expect(result.recomputedDirty).toBe(2);
+    const stored = await storedRows(d);
+    const expected = await pureRows(CASES_AS_OF, [...personIds, arrived]);
+    expect(differences(expected, stored)).toEqual([]);
+    expect([...stored.values()].find((r) => String(r.person_id) === suspected)?.outcome).toBe(
+      'out_of_country_overstay',
+    );
+    // Back to the facts the other tests expect.
+    await sql`DELETE FROM departures WHERE person_id = ${suspected}`.execute(d.db);
+    await sql`DELETE FROM admissions WHERE person_id = ${arrived}`.execute(d.db);
+  });
+
+  it('swaps in a table with the indexes and constraints of the migrated one, and no staging table left', async () => {
+    const shape = async (db: TestDatabase['db']) => {
+      const { rows } = await sql<{ def: string }>`
+        SELECT indexdef AS def FROM pg_indexes WHERE tablename = 'overstay_determinations'
+        UNION ALL SELECT conname || ' ' || pg_get_constraintdef(oid) FROM pg_constraint
+          WHERE conrelid = 'overstay_determinations'::regclass
+        UNION ALL SELECT tgname FROM pg_trigger WHERE tgrelid = 'overstay_determinations'::regclass
+        ORDER BY 1`.execute(db);
+      return rows.map((r) => r.def);
+    };
+    const fresh = await openTestDatabase(engine);
+    const migrated = await shape(fresh.db);
+    await fresh.close();
+    await recomputeAllOverstays(d.db, CASES_AS_OF);
+    expect(await shape(d.db)).toEqual(migrated);
+    const { rows } = await sql<{
+      t: string | null;
+    }>`SELECT to_regclass('overstay_determinations_next')::text AS t`.execute(d.db);
+    expect(rows[0]?.t).toBeNull();
   });
 
   it('refuses an as-of that is not a real date', async () => {

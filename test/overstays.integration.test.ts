@@ -88,11 +88,13 @@ describe.each(ENGINES)('overstay determinations and report on %s', (engine) => {
     });
     const late = await d.db
       .selectFrom('overstay_determinations')
-      .select(['days_over', 'rule', 'reason'])
+      .select(['days_over', 'rule', 'departed_on', 'departure_record_pk'])
       .where('outcome', '=', 'out_of_country_overstay')
       .executeTakeFirstOrThrow();
     expect(late.days_over).toBe(37);
-    expect(late.reason).toMatch(/2025-08-15/);
+    expect(late.departed_on).toBe('2025-08-15');
+    expect(late.rule).toBe('overstay.departed_after_authorized_stay');
+    expect(late.departure_record_pk).not.toBeNull();
   });
 
   it('recomputes without duplicating determinations', async () => {

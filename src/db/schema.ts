@@ -303,16 +303,26 @@ export interface OverstayDeterminationsTable {
     | 'not_determinable'
     | 'data_error';
   rule: string;
-  reason: string;
   authorized_until: DateOnly | null;
   departed_on: DateOnly | null;
   days_over: number | null;
   fiscal_year: number | null;
   class_of_admission: string;
   country_of_citizenship: string | null;
-  details: JSONColumnType<Record<string, unknown>>;
+  /** source_records.id of the departure used, if any. */
+  departure_record_pk: Int8 | null;
+  /** source_records.id of the applications that set or hold open the end of the stay. */
+  application_record_pks: ColumnType<string[], string[] | undefined, string[]>;
+  /** Rule ids of the data errors found for this admission, sorted. */
+  data_error_rules: ColumnType<string[], string[] | undefined, string[]>;
   as_of: DateOnly;
   determined_at: DefaultTimestamp;
+}
+
+/** People the incremental path refreshed while a batch recompute ran (overstay-swap.store.ts). */
+export interface OverstayBatchDirtyTable {
+  seq: Generated<string>;
+  person_id: Int8;
 }
 
 export interface DB {
@@ -324,6 +334,7 @@ export interface DB {
   match_labels: MatchLabelsTable;
   voluntary_departures: VoluntaryDeparturesTable;
   overstay_determinations: OverstayDeterminationsTable;
+  overstay_batch_dirty: OverstayBatchDirtyTable;
   app_meta: AppMetaTable;
   source_systems: SourceSystemsTable;
   ingest_jobs: IngestJobsTable;

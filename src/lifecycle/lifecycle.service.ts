@@ -1,6 +1,18 @@
-import type { Kysely, Transaction } from 'kysely';
+import { sql, type Kysely, type Transaction } from 'kysely';
 import type { DB } from '../db/schema.js';
 import { determineOverstaysInSql, isEmbedded } from './overstay-batch.store.js';
+import {
+  STAGING_TABLE,
+  createStaging,
+  dirtyPeople,
+  dropStaging,
+  lockLive,
+  markDirty,
+  stagingIndexStatements,
+  swapIn,
+  tryLockBatch,
+  unlockBatch,
+} from './overstay-swap.store.js';
 import { determineOverstays } from './overstay.rules.js';
 import { createReportAccumulator, type OverstayReport } from './overstay-report.rules.js';
 import {
@@ -8,26 +20,20 @@ import {
   determinationCounts,
   loadFactsForPeople,
   saveDeterminations,
+  saveStagedDeterminations,
   type DeterminationRow,
 } from './lifecycle.store.js';
 import { isIsoDate } from './stay.rules.js';
 
-/**
- * Recomputes the overstay determinations of these people inside the caller's transaction, so a
- * record and the determinations it changes commit together (the incremental path).
- */
-export async function refreshOverstays(
+/** The determinations of these people by the pure rules, as of `asOf`, from the stored facts. */
+async function determineWithRules(
   tx: Kysely<DB> | Transaction<DB>,
   personIds: string[],
   asOf: string,
-): Promise<number> {
-  const ids = [...new Set(personIds)];
-  if (!ids.length) {
-    return 0;
-  }
+): Promise<DeterminationRow[]> {
   const [{ facts, admissionIds }, countries] = await Promise.all([
-    loadFactsForPeople(tx, ids),
-    countriesOf(tx, ids),
+    loadFactsForPeople(tx, personIds),
+    countriesOf(tx, personIds),
   ]);
   const rows: DeterminationRow[] = [];
   for (const [personId, personFacts] of facts) {
@@ -38,7 +44,28 @@ export async function refreshOverstays(
       }
     }
   }
-  await saveDeterminations(tx, rows);
+  return rows;
+}
+
+/**
+ * Recomputes the overstay determinations of these people inside the caller's transaction, so a
+ * record and the determinations it changes commit together (the incremental path). While a
+ * batch recompute runs, the people are also recorded for it (overstay-swap.store.ts).
+ */
+export async function refreshOverstays(
+  tx: Kysely<DB> | Transaction<DB>,
+  personIds: string[],
+  asOf: string,
+): Promise<number> {
+  const ids = [...new Set(personIds)];
+  if (!ids.length) {
+    return 0;
+  }
+  const rows = await determineWithRules(tx, ids, asOf);
+  if (rows.length) {
+    await saveDeterminations(tx, rows);
+    await markDirty(tx, ids);
+  }
   return rows.length;
 }
 
@@ -50,14 +77,23 @@ export interface RecomputeOptions {
    * on PostgreSQL (one per core of the reference machine), 1 on PGlite (a single session).
    */
   slices?: number;
-  /** `work_mem` per slice on PostgreSQL; default '512MB'. PGlite keeps its own setting. */
+  /** `work_mem` per slice on PostgreSQL; default '256MB'. PGlite keeps its own setting. */
   workMem?: string;
+  /**
+   * Called once the staging table is filled and indexed, before the dirty people are caught up
+   * and the table swapped in, with the batch's own session (tests commit a refresh there).
+   */
+  beforeSwap?: (session: Kysely<DB>) => Promise<void>;
+  /** Called at the end of each phase with its name (benchmarks time them). */
+  onPhase?: (phase: 'staging' | 'sql' | 'hybrid' | 'indexes' | 'catchUp' | 'swap') => void;
 }
 
 /**
  * `passage overstays recompute`: every linked admission, decided in set-based SQL
- * (overstay-batch.store.ts), a transaction per slice of the people; the few people the SQL leaves
- * to the pure rules are then recomputed a page per transaction.
+ * (overstay-batch.store.ts) into a staging table, a transaction per slice of the people; the few
+ * people the SQL leaves to the pure rules are then decided a page per transaction; the staging
+ * table is indexed and swapped in (overstay-swap.store.ts), with the people the incremental path
+ * refreshed meanwhile recomputed by the pure rules. One batch at a time per database.
  *
  * @throws {RangeError} when `asOf` is not a real 'YYYY-MM-DD' date.
  */
@@ -66,27 +102,104 @@ export async function recomputeAllOverstays(
   asOf: string,
   onProgress?: (people: number, determinations: number) => void,
   options: RecomputeOptions = {},
-): Promise<{ people: number; determinations: number; hybridPeople: number }> {
+): Promise<{ people: number; determinations: number; hybridPeople: number; recomputedDirty: number }> {
   if (!isIsoDate(asOf)) throw new RangeError(`asOf must be a YYYY-MM-DD date, got "${asOf}"`);
   const embedded = await isEmbedded(db);
   const slices = options.slices ?? (embedded ? 1 : 2);
-  const workMem = embedded ? undefined : (options.workMem ?? '512MB');
-  const batches = await Promise.all(
-    Array.from({ length: slices }, (_, slice) =>
-      db.transaction().execute((tx) => determineOverstaysInSql(tx, asOf, { slices, slice, workMem })),
-    ),
-  );
-  const hybrid = batches.flatMap((b) => b.hybridPersonIds);
-  const people = batches.reduce((n, b) => n + b.people, 0);
-  let determinations = batches.reduce((n, b) => n + b.determinations, 0);
-  onProgress?.(people - hybrid.length, determinations);
-  const pageSize = options.pageSize ?? 1000;
-  for (let i = 0; i < hybrid.length; i += pageSize) {
-    const ids = hybrid.slice(i, i + pageSize);
-    determinations += await db.transaction().execute((tx) => refreshOverstays(tx, ids, asOf));
-    onProgress?.(people - hybrid.length + i + ids.length, determinations);
+  const workMem = embedded ? undefined : (options.workMem ?? '256MB');
+  // PGlite is one session (a pool of one): everything then runs on the batch's own connection.
+  return db.connection().execute(async (session) => {
+    const parallel = embedded ? session : db;
+    if (!(await tryLockBatch(session))) {
+      throw new Error('Another overstay recompute is running on this database.');
+    }
+    try {
+      await session.transaction().execute((tx) => createStaging(tx));
+      options.onPhase?.('staging');
+      const batches = await Promise.all(
+        Array.from({ length: slices }, (_, slice) =>
+          (slices === 1 ? session : parallel)
+            .transaction()
+            .execute((tx) =>
+              determineOverstaysInSql(tx, asOf, { slices, slice, workMem, table: STAGING_TABLE }),
+            ),
+        ),
+      );
+      const hybrid = batches.flatMap((b) => b.hybridPersonIds);
+      const people = batches.reduce((n, b) => n + b.people, 0);
+      let determinations = batches.reduce((n, b) => n + b.determinations, 0);
+      onProgress?.(people - hybrid.length, determinations);
+      options.onPhase?.('sql');
+      const pageSize = options.pageSize ?? 1000;
+      for (let i = 0; i < hybrid.length; i += pageSize) {
+        const ids = hybrid.slice(i, i + pageSize);
+        const rows = await determineWithRules(session, ids, asOf);
+        await saveStagedDeterminations(session, STAGING_TABLE, rows);
+        determinations += rows.length;
+        onProgress?.(people - hybrid.length + i + ids.length, determinations);
+      }
+      options.onPhase?.('hybrid');
+      await buildStagingIndexes(session, parallel, embedded);
+      options.onPhase?.('indexes');
+      await options.beforeSwap?.(session);
+      // Catch up with the incremental path without blocking it, then once more under the lock.
+      const caughtUp = await recomputeDirty(session, '0', asOf, pageSize);
+      options.onPhase?.('catchUp');
+      const last = await session.transaction().execute(async (tx) => {
+        await lockLive(tx);
+        const rest = await recomputeDirty(tx, caughtUp.seq, asOf, pageSize);
+        await swapIn(tx);
+        return rest;
+      });
+      options.onPhase?.('swap');
+      return {
+        people,
+        determinations,
+        hybridPeople: hybrid.length,
+        recomputedDirty: caughtUp.people + last.people,
+      };
+    } catch (err) {
+      await dropStaging(session);
+      throw err;
+    } finally {
+      await unlockBatch(session);
+    }
+  });
+}
+
+/** The staging table's indexes; on PostgreSQL two at a time, each with its own memory. */
+async function buildStagingIndexes(session: Kysely<DB>, parallel: Kysely<DB>, embedded: boolean) {
+  const statements = stagingIndexStatements();
+  const run = (q: Kysely<DB>, statement: string) =>
+    q.transaction().execute(async (tx) => {
+      if (!embedded) await sql`SET LOCAL maintenance_work_mem = '512MB'`.execute(tx);
+      await sql.raw(statement).execute(tx);
+    });
+  if (embedded) {
+    for (const statement of statements) await run(session, statement);
+    return;
   }
-  return { people, determinations, hybridPeople: hybrid.length };
+  const queue = [...statements];
+  const worker = async (q: Kysely<DB>) => {
+    for (let s = queue.shift(); s !== undefined; s = queue.shift()) await run(q, s);
+  };
+  await Promise.all([worker(session), worker(parallel)]);
+}
+
+/** Recomputes with the pure rules, into the staging table, the people marked dirty after `afterSeq`. */
+async function recomputeDirty(
+  db: Kysely<DB> | Transaction<DB>,
+  afterSeq: string,
+  asOf: string,
+  pageSize: number,
+): Promise<{ seq: string; people: number }> {
+  const { personIds, seq } = await dirtyPeople(db, afterSeq);
+  for (let i = 0; i < personIds.length; i += pageSize) {
+    const ids = personIds.slice(i, i + pageSize);
+    const rows = await determineWithRules(db, ids, asOf);
+    await saveStagedDeterminations(db, STAGING_TABLE, rows, { personIds: ids });
+  }
+  return { seq, people: personIds.length };
 }
 
 export interface OverstayReportResponse extends OverstayReport {

@@ -164,34 +164,34 @@ export interface DeterminationRow {
   asOf: string;
 }
 
+/** The stored columns of a determination; the reason stays with the pure rules (see 0005). */
+function storedColumns(r: DeterminationRow) {
+  const d = r.determination;
+  return {
+    admission_id: r.admissionId,
+    person_id: r.personId,
+    outcome: d.outcome,
+    rule: d.rule,
+    authorized_until: d.authorizedUntil,
+    departed_on: d.departedOn,
+    days_over: d.daysOver,
+    fiscal_year: d.expectedDepartureFiscalYear,
+    class_of_admission: d.classOfAdmission,
+    country_of_citizenship: r.country,
+    departure_record_pk: d.departure?.recordPk ?? null,
+    application_record_pks: d.applications.map((a) => a.recordPk),
+    data_error_rules: d.dataErrors.map((e) => e.rule),
+    as_of: r.asOf,
+  };
+}
+
 export async function saveDeterminations(db: Q, rows: DeterminationRow[]): Promise<void> {
   if (!rows.length) {
     return;
   }
   await db
     .insertInto('overstay_determinations')
-    .values(
-      rows.map((r) => ({
-        admission_id: r.admissionId,
-        person_id: r.personId,
-        outcome: r.determination.outcome,
-        rule: r.determination.rule,
-        reason: r.determination.reason,
-        authorized_until: r.determination.authorizedUntil,
-        departed_on: r.determination.departedOn,
-        days_over: r.determination.daysOver,
-        fiscal_year: r.determination.expectedDepartureFiscalYear,
-        class_of_admission: r.determination.classOfAdmission,
-        country_of_citizenship: r.country,
-        details: JSON.stringify({
-          admission: r.determination.admission,
-          departure: r.determination.departure,
-          applications: r.determination.applications,
-          dataErrors: r.determination.dataErrors,
-        }),
-        as_of: r.asOf,
-      })),
-    )
+    .values(rows.map(storedColumns))
     .onConflict((oc) =>
       oc
         .column('admission_id')
@@ -199,14 +199,15 @@ export async function saveDeterminations(db: Q, rows: DeterminationRow[]): Promi
           person_id: eb.ref('excluded.person_id'),
           outcome: eb.ref('excluded.outcome'),
           rule: eb.ref('excluded.rule'),
-          reason: eb.ref('excluded.reason'),
           authorized_until: eb.ref('excluded.authorized_until'),
           departed_on: eb.ref('excluded.departed_on'),
           days_over: eb.ref('excluded.days_over'),
           fiscal_year: eb.ref('excluded.fiscal_year'),
           class_of_admission: eb.ref('excluded.class_of_admission'),
           country_of_citizenship: eb.ref('excluded.country_of_citizenship'),
-          details: eb.ref('excluded.details'),
+          departure_record_pk: eb.ref('excluded.departure_record_pk'),
+          application_record_pks: eb.ref('excluded.application_record_pks'),
+          data_error_rules: eb.ref('excluded.data_error_rules'),
           as_of: eb.ref('excluded.as_of'),
           determined_at: sql<Date>`now()`,
         }))
@@ -215,15 +216,40 @@ export async function saveDeterminations(db: Q, rows: DeterminationRow[]): Promi
         // So determined_at is when the determination last changed or its as_of date moved.
         .where(
           sql<boolean>`(overstay_determinations.person_id, overstay_determinations.outcome, overstay_determinations.rule,
-          overstay_determinations.reason, overstay_determinations.authorized_until, overstay_determinations.departed_on,
+          overstay_determinations.authorized_until, overstay_determinations.departed_on,
           overstay_determinations.days_over, overstay_determinations.fiscal_year, overstay_determinations.class_of_admission,
-          overstay_determinations.country_of_citizenship, overstay_determinations.details, overstay_determinations.as_of)
-        IS DISTINCT FROM (excluded.person_id, excluded.outcome, excluded.rule, excluded.reason, excluded.authorized_until,
+          overstay_determinations.country_of_citizenship, overstay_determinations.departure_record_pk,
+          overstay_determinations.application_record_pks, overstay_determinations.data_error_rules,
+          overstay_determinations.as_of)
+        IS DISTINCT FROM (excluded.person_id, excluded.outcome, excluded.rule, excluded.authorized_until,
           excluded.departed_on, excluded.days_over, excluded.fiscal_year, excluded.class_of_admission,
-          excluded.country_of_citizenship, excluded.details, excluded.as_of)`,
+          excluded.country_of_citizenship, excluded.departure_record_pk, excluded.application_record_pks,
+          excluded.data_error_rules, excluded.as_of)`,
         ),
     )
     .execute();
+}
+
+/**
+ * Writes determinations into the batch's staging table (overstay-swap.store.ts), which has no
+ * unique index while it is filled: with `replace`, the admissions' rows and the people's rows
+ * already there are deleted first (use it only once the staging table is indexed).
+ */
+export async function saveStagedDeterminations(
+  db: Q,
+  table: string,
+  rows: DeterminationRow[],
+  replace?: { personIds: string[] },
+): Promise<void> {
+  if (replace) {
+    await sql`DELETE FROM ${sql.table(table)} WHERE person_id = ANY(${replace.personIds}::bigint[])
+      OR admission_id = ANY(${rows.map((r) => r.admissionId)}::bigint[])`.execute(db);
+  }
+  if (!rows.length) {
+    return;
+  }
+  const staged = db.$extendTables<Record<string, DB['overstay_determinations']>>();
+  await staged.insertInto(table).values(rows.map(storedColumns)).execute();
 }
 
 /** Counts by (fiscal year, class, country, outcome) for the report; the rules suppress small cells. */
