@@ -30,10 +30,6 @@ const LIVE_TABLE = 'overstay_determinations';
 const INDEXES = [
   { name: 'overstay_determinations_pkey', ddl: 'ADD CONSTRAINT {name} PRIMARY KEY (admission_id)' },
   { name: 'overstay_determinations_person_idx', ddl: 'CREATE INDEX {name} ON {table} (person_id)' },
-  {
-    name: 'overstay_determinations_report_idx',
-    ddl: 'CREATE INDEX {name} ON {table} (fiscal_year, outcome)',
-  },
 ] as const;
 /** Any constant: one batch recompute at a time per database. */
 const BATCH_LOCK_KEY = 7_215_004;

@@ -17,6 +17,10 @@ WHERE details <> '{}';
 
 ALTER TABLE overstay_determinations DROP COLUMN reason, DROP COLUMN details;
 
+-- No query reads the table by (fiscal_year, outcome): the report groups the whole table by four
+-- columns (a sequential scan). The index only cost every write, and its build every batch.
+DROP INDEX overstay_determinations_report_idx;
+
 -- People whose determinations the incremental path rewrote while a batch recompute was running
 -- (overstay-swap.store.ts): the batch recomputes them before it swaps its table in.
 CREATE TABLE overstay_batch_dirty (
