@@ -149,4 +149,45 @@ describe.each(ENGINES)('voluntary departure grants on %s', (engine) => {
     });
     expect(res.statusCode).toBe(404);
   });
+
+  it('refuses a grant on a person merged into another (409) and stores nothing', async () => {
+    const file = writeFile(
+      tempDir(),
+      'b.csv',
+      admissionsCsv([
+        buildAdmissionRow({
+          record_id: 'I94-V-2',
+          given_name: 'Quentin',
+          family_name: 'Mergedaway-Testcase',
+          passport_number: 'XV9000002',
+          date_of_birth: '1970-02-03',
+        }),
+      ]),
+    );
+    await ingestFile(d.db, { sourceCode: 'I94', filePath: file });
+    const other = await d.db
+      .selectFrom('admissions')
+      .select('person_id')
+      .where('source_record_id', '=', 'I94-V-2')
+      .executeTakeFirstOrThrow();
+    const otherId = other.person_id ?? '';
+    expect(otherId).not.toBe(personId);
+    const merged = await supervisor.send('POST', `/api/people/${otherId}/merge`, {
+      intoPersonId: personId,
+      reason: 'same traveller, confirmed from the passport scan',
+    });
+    expect(merged.statusCode).toBe(200);
+    const before = await storedGrants();
+    const res = await supervisor.send('POST', `/api/people/${otherId}/voluntary-departures`, {
+      grantedOn: '2026-11-01',
+      departBy: '2026-12-31',
+      grantedBy: 'IJ Testjudge',
+      ...PURPOSE,
+    });
+    expect(res.statusCode).toBe(409);
+    const body = res.json<{ error: { id: string; message: string } }>();
+    expect(body.error.id).toBe('conflict');
+    expect(body.error.message).toContain(`merged into person ${personId}`);
+    expect(await storedGrants()).toBe(before);
+  });
 });

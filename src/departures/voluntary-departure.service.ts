@@ -2,10 +2,9 @@ import type { Kysely } from 'kysely';
 import type { DB } from '../db/schema.js';
 import { can, Permission, type RequestContext } from '../access/index.js';
 import { appendAudit } from '../audit/index.js';
-import type { Actor } from '../people/index.js';
-// The purpose rule is the one every person read is held to (a pure rule: no I/O).
-import { purposeProblem } from '../people/people.rules.js';
-import { forbidden, invalid, notFound, purposeRequired } from '../shared/errors.js';
+// The purpose rule is the one every person read is held to.
+import { personState, purposeProblem, type Actor } from '../people/index.js';
+import { conflict, forbidden, invalid, notFound, purposeRequired } from '../shared/errors.js';
 import { grantVoluntaryDeparture, type StoredGrant } from './departures.store.js';
 import { grantProblems } from './voluntary-departure.rules.js';
 
@@ -69,6 +68,14 @@ export async function recordVoluntaryDepartureGrant(
     );
   }
   return db.transaction().execute(async (tx) => {
+    // A person merged into another has no records of their own any more: the grant belongs to
+    // the person they were merged into (a merge moves existing grants there too).
+    const state = await personState(tx, personId);
+    if (state?.mergedInto) {
+      throw conflict(
+        `Person ${personId} was merged into person ${state.mergedInto}; record the grant on that person.`,
+      );
+    }
     const stored = await grantVoluntaryDeparture(tx, { personId, ...grant });
     if (!stored) throw notFound('No such person, or you may not see them.');
     const auditSeq = await appendAudit(tx, {

@@ -6,6 +6,7 @@ export {
   type LinkOutcome,
 } from './linking.service.js';
 export { normalizeName, nameKey } from './identity.rules.js';
+export { purposeProblem } from './people.rules.js';
 export {
   searchPeople,
   viewPerson,
@@ -17,7 +18,7 @@ export {
 export { createPeople, type ReviewCandidate, type LinkRule } from './people.store.js';
 export { lockLinking } from './matching.store.js';
 export { warmMatcher } from './matcher.js';
-export { moveRecords, type RecordRef } from './merges.store.js';
+export { moveRecords, personState, type RecordRef } from './merges.store.js';
 export {
   mergeInTx,
   mergePeople,

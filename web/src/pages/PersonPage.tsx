@@ -150,7 +150,7 @@ function PersonView({
         purpose={purpose}
         grants={timeline.voluntaryDepartures ?? []}
         asOf={timeline.asOf}
-        canGrant={can(session, Permission.VoluntaryDepartureGrant)}
+        canGrant={can(session, Permission.VoluntaryDepartureGrant) && !person.mergedInto}
         onGranted={loaded.reload}
       />
       <IdentitySection person={person} />
