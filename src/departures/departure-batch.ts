@@ -36,7 +36,6 @@ const afterLinking: LinkedHook = async (tx, linked) => {
             personId: l.personId,
             departedOn: l.record.data.departed_on,
             sourceRecordPk: l.sourceRecordPk,
-            recordId: l.record.data.record_id,
           },
         ]
       : [],

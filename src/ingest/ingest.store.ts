@@ -1,6 +1,6 @@
 import { sql, type Kysely, type Transaction } from 'kysely';
 import type { DB, RecordType } from '../db/schema.js';
-import { unnestRows } from '../db/unnest.js';
+import { insertRows } from '../db/unnest.js';
 import type { FileFormat } from './row-source.js';
 import type { ValidRecord } from './record.schema.js';
 
@@ -192,34 +192,18 @@ export interface NewSourceRecord {
 export async function insertSourceRecords(db: Q, rows: NewSourceRecord[]): Promise<Map<string, string>> {
   const ids = new Map<string, string>();
   if (!rows.length) return ids;
-  const inserted = await db
-    .insertInto('source_records')
-    .columns([
-      'source_id',
-      'source_record_id',
-      'version',
-      'checksum',
-      'record_type',
-      'data',
-      'raw',
-      'file_name',
-      'line_number',
-      'ingest_job_id',
-    ])
-    .expression(
-      unnestRows([
-        ['source_id', 'int', rows.map((r) => r.sourceId)],
-        ['source_record_id', 'text', rows.map((r) => r.sourceRecordId)],
-        ['version', 'int', rows.map((r) => r.version)],
-        ['checksum', 'text', rows.map((r) => r.checksum)],
-        ['record_type', 'text', rows.map((r) => r.record.type)],
-        ['data', 'jsonb', rows.map((r) => JSON.stringify(r.record.data))],
-        ['raw', 'text', rows.map((r) => r.raw)],
-        ['file_name', 'text', rows.map((r) => r.fileName)],
-        ['line_number', 'bigint', rows.map((r) => r.lineNumber)],
-        ['ingest_job_id', 'bigint', rows.map((r) => r.jobId)],
-      ]),
-    )
+  const inserted = await insertRows(db.insertInto('source_records'), [
+    ['source_id', 'int', rows.map((r) => r.sourceId)],
+    ['source_record_id', 'text', rows.map((r) => r.sourceRecordId)],
+    ['version', 'int', rows.map((r) => r.version)],
+    ['checksum', 'text', rows.map((r) => r.checksum)],
+    ['record_type', 'text', rows.map((r) => r.record.type)],
+    ['data', 'jsonb', rows.map((r) => JSON.stringify(r.record.data))],
+    ['raw', 'text', rows.map((r) => r.raw)],
+    ['file_name', 'text', rows.map((r) => r.fileName)],
+    ['line_number', 'bigint', rows.map((r) => r.lineNumber)],
+    ['ingest_job_id', 'bigint', rows.map((r) => r.jobId)],
+  ])
     .returning(['id', 'source_record_id', 'version'])
     .execute();
   for (const r of inserted) ids.set(`${r.source_record_id}#${r.version}`, r.id);
@@ -254,35 +238,19 @@ export async function upsertProjections(db: Q, rows: Projected[]): Promise<void>
     ] as const;
   const keys = ['source_id', 'source_record_id'] as const;
   if (admissions.length) {
-    await db
-      .insertInto('admissions')
-      .columns([
-        'source_id',
-        'source_record_id',
-        'source_record_pk',
-        'person_id',
-        'admission_number',
-        'class_of_admission',
-        'port_of_entry',
-        'admitted_on',
+    await insertRows(db.insertInto('admissions'), [
+      ...base(admissions),
+      ['admission_number', 'text', admissions.map((r) => r.data.admission_number ?? null)],
+      ['class_of_admission', 'text', admissions.map((r) => r.data.class_of_admission)],
+      ['port_of_entry', 'text', admissions.map((r) => r.data.port_of_entry ?? null)],
+      ['admitted_on', 'date', admissions.map((r) => r.data.admitted_on)],
+      [
         'admit_until',
-        'duration_of_status',
-      ])
-      .expression(
-        unnestRows([
-          ...base(admissions),
-          ['admission_number', 'text', admissions.map((r) => r.data.admission_number ?? null)],
-          ['class_of_admission', 'text', admissions.map((r) => r.data.class_of_admission)],
-          ['port_of_entry', 'text', admissions.map((r) => r.data.port_of_entry ?? null)],
-          ['admitted_on', 'date', admissions.map((r) => r.data.admitted_on)],
-          [
-            'admit_until',
-            'date',
-            admissions.map((r) => (r.data.admit_until === 'D/S' ? null : r.data.admit_until)),
-          ],
-          ['duration_of_status', 'boolean', admissions.map((r) => r.data.admit_until === 'D/S')],
-        ]),
-      )
+        'date',
+        admissions.map((r) => (r.data.admit_until === 'D/S' ? null : r.data.admit_until)),
+      ],
+      ['duration_of_status', 'boolean', admissions.map((r) => r.data.admit_until === 'D/S')],
+    ])
       .onConflict((oc) =>
         oc.columns(keys).doUpdateSet((eb) => ({
           source_record_pk: eb.ref('excluded.source_record_pk'),
@@ -301,30 +269,18 @@ export async function upsertProjections(db: Q, rows: Projected[]): Promise<void>
     // A departure linked to a person here has its person's status brought up to date in this
     // same transaction (overstays, voluntary departure), so it is resolved now; one waiting in
     // review is not.
-    await db
-      .insertInto('departures')
-      .columns([
-        'source_id',
-        'source_record_id',
-        'source_record_pk',
-        'person_id',
-        'departed_on',
-        'port_of_departure',
-        'carrier',
-        'manifest_ref',
-        'self_reported',
-        'resolved_at',
-      ])
-      .expression(
-        sql`SELECT u.*, CASE WHEN u.person_id IS NOT NULL THEN now() END FROM (${unnestRows([
-          ...base(departures),
-          ['departed_on', 'date', departures.map((r) => r.data.departed_on)],
-          ['port_of_departure', 'text', departures.map((r) => r.data.port_of_departure ?? null)],
-          ['carrier', 'text', departures.map((r) => r.data.carrier ?? null)],
-          ['manifest_ref', 'text', departures.map((r) => r.data.manifest_ref ?? null)],
-          ['self_reported', 'boolean', departures.map((r) => r.data.self_reported ?? false)],
-        ])}) u`,
-      )
+    await insertRows(
+      db.insertInto('departures'),
+      [
+        ...base(departures),
+        ['departed_on', 'date', departures.map((r) => r.data.departed_on)],
+        ['port_of_departure', 'text', departures.map((r) => r.data.port_of_departure ?? null)],
+        ['carrier', 'text', departures.map((r) => r.data.carrier ?? null)],
+        ['manifest_ref', 'text', departures.map((r) => r.data.manifest_ref ?? null)],
+        ['self_reported', 'boolean', departures.map((r) => r.data.self_reported ?? false)],
+      ],
+      [['resolved_at', sql`CASE WHEN u.person_id IS NOT NULL THEN now() END`]],
+    )
       .onConflict((oc) =>
         oc.columns(keys).doUpdateSet((eb) => ({
           source_record_pk: eb.ref('excluded.source_record_pk'),
@@ -340,33 +296,16 @@ export async function upsertProjections(db: Q, rows: Projected[]): Promise<void>
       .execute();
   }
   if (applications.length) {
-    await db
-      .insertInto('applications')
-      .columns([
-        'source_id',
-        'source_record_id',
-        'source_record_pk',
-        'person_id',
-        'receipt_number',
-        'kind',
-        'filed_on',
-        'decided_on',
-        'outcome',
-        'requested_class',
-        'approved_until',
-      ])
-      .expression(
-        unnestRows([
-          ...base(applications),
-          ['receipt_number', 'text', applications.map((r) => r.data.receipt_number)],
-          ['kind', 'text', applications.map((r) => r.data.application_kind)],
-          ['filed_on', 'date', applications.map((r) => r.data.filed_on)],
-          ['decided_on', 'date', applications.map((r) => r.data.decided_on ?? null)],
-          ['outcome', 'text', applications.map((r) => r.data.outcome)],
-          ['requested_class', 'text', applications.map((r) => r.data.requested_class ?? null)],
-          ['approved_until', 'date', applications.map((r) => r.data.approved_until ?? null)],
-        ]),
-      )
+    await insertRows(db.insertInto('applications'), [
+      ...base(applications),
+      ['receipt_number', 'text', applications.map((r) => r.data.receipt_number)],
+      ['kind', 'text', applications.map((r) => r.data.application_kind)],
+      ['filed_on', 'date', applications.map((r) => r.data.filed_on)],
+      ['decided_on', 'date', applications.map((r) => r.data.decided_on ?? null)],
+      ['outcome', 'text', applications.map((r) => r.data.outcome)],
+      ['requested_class', 'text', applications.map((r) => r.data.requested_class ?? null)],
+      ['approved_until', 'date', applications.map((r) => r.data.approved_until ?? null)],
+    ])
       .onConflict((oc) =>
         oc.columns(keys).doUpdateSet((eb) => ({
           source_record_pk: eb.ref('excluded.source_record_pk'),

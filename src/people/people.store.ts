@@ -1,6 +1,6 @@
 import { sql, type Kysely, type Transaction } from 'kysely';
 import type { DB } from '../db/schema.js';
-import { unnestRows } from '../db/unnest.js';
+import { insertRows } from '../db/unnest.js';
 import type { PairEvidence } from '../matching/index.js';
 import type { Identity } from './identity.rules.js';
 
@@ -82,63 +82,36 @@ export async function saveLinks(db: Q, rows: LinkedRecord[]): Promise<number | n
   const linkedRows = rows.flatMap((r) => (r.personId === null ? [] : [{ ...r, personId: r.personId }]));
   let lastLinkId: number | null = null;
   if (linkedRows.length) {
-    const ids = await db
-      .insertInto('person_links')
-      .columns(['person_id', 'source_id', 'source_record_id', 'source_record_pk', 'rule', 'evidence'])
-      .expression(
-        unnestRows([
-          ['person_id', 'bigint', linkedRows.map((r) => r.personId)],
-          ['source_id', 'int', linkedRows.map((r) => r.sourceId)],
-          ['source_record_id', 'text', linkedRows.map((r) => r.sourceRecordId)],
-          ['source_record_pk', 'bigint', linkedRows.map((r) => r.sourceRecordPk)],
-          ['rule', 'text', linkedRows.map((r) => r.rule)],
-          ['evidence', 'jsonb', linkedRows.map((r) => JSON.stringify(r.evidence))],
-        ]),
-      )
+    const ids = await insertRows(db.insertInto('person_links'), [
+      ['person_id', 'bigint', linkedRows.map((r) => r.personId)],
+      ['source_id', 'int', linkedRows.map((r) => r.sourceId)],
+      ['source_record_id', 'text', linkedRows.map((r) => r.sourceRecordId)],
+      ['source_record_pk', 'bigint', linkedRows.map((r) => r.sourceRecordPk)],
+      ['rule', 'text', linkedRows.map((r) => r.rule)],
+      ['evidence', 'jsonb', linkedRows.map((r) => JSON.stringify(r.evidence))],
+    ])
       .returning('id')
       .execute();
     lastLinkId = Math.max(...ids.map((r) => Number(r.id)));
   }
-  await db
-    .insertInto('record_identities')
-    .columns([
-      'source_id',
-      'source_record_id',
-      'source_record_pk',
-      'record_type',
-      'person_id',
-      'given_name',
-      'middle_name',
-      'family_name',
-      'date_of_birth',
-      'sex',
-      'country_of_citizenship',
-      'passport_number',
-      'passport_country',
-      'a_number',
-      'name_key',
-      'search_text',
-    ])
-    .expression(
-      unnestRows([
-        ['source_id', 'int', rows.map((r) => r.sourceId)],
-        ['source_record_id', 'text', rows.map((r) => r.sourceRecordId)],
-        ['source_record_pk', 'bigint', rows.map((r) => r.sourceRecordPk)],
-        ['record_type', 'text', rows.map((r) => r.recordType)],
-        ['person_id', 'bigint', rows.map((r) => r.personId)],
-        ['given_name', 'text', rows.map((r) => r.identity.givenName)],
-        ['middle_name', 'text', rows.map((r) => r.identity.middleName)],
-        ['family_name', 'text', rows.map((r) => r.identity.familyName)],
-        ['date_of_birth', 'date', rows.map((r) => r.identity.dateOfBirth)],
-        ['sex', 'text', rows.map((r) => r.sex)],
-        ['country_of_citizenship', 'text', rows.map((r) => r.countryOfCitizenship)],
-        ['passport_number', 'text', rows.map((r) => r.identity.passportNumber)],
-        ['passport_country', 'text', rows.map((r) => r.identity.passportCountry)],
-        ['a_number', 'text', rows.map((r) => r.identity.aNumber)],
-        ['name_key', 'text', rows.map((r) => r.nameKey)],
-        ['search_text', 'text', rows.map((r) => r.searchText)],
-      ]),
-    )
+  await insertRows(db.insertInto('record_identities'), [
+    ['source_id', 'int', rows.map((r) => r.sourceId)],
+    ['source_record_id', 'text', rows.map((r) => r.sourceRecordId)],
+    ['source_record_pk', 'bigint', rows.map((r) => r.sourceRecordPk)],
+    ['record_type', 'text', rows.map((r) => r.recordType)],
+    ['person_id', 'bigint', rows.map((r) => r.personId)],
+    ['given_name', 'text', rows.map((r) => r.identity.givenName)],
+    ['middle_name', 'text', rows.map((r) => r.identity.middleName)],
+    ['family_name', 'text', rows.map((r) => r.identity.familyName)],
+    ['date_of_birth', 'date', rows.map((r) => r.identity.dateOfBirth)],
+    ['sex', 'text', rows.map((r) => r.sex)],
+    ['country_of_citizenship', 'text', rows.map((r) => r.countryOfCitizenship)],
+    ['passport_number', 'text', rows.map((r) => r.identity.passportNumber)],
+    ['passport_country', 'text', rows.map((r) => r.identity.passportCountry)],
+    ['a_number', 'text', rows.map((r) => r.identity.aNumber)],
+    ['name_key', 'text', rows.map((r) => r.nameKey)],
+    ['search_text', 'text', rows.map((r) => r.searchText)],
+  ])
     .onConflict((oc) =>
       oc.columns(['source_id', 'source_record_id']).doUpdateSet((eb) => ({
         source_record_pk: eb.ref('excluded.source_record_pk'),
@@ -183,18 +156,13 @@ export async function saveLinks(db: Q, rows: LinkedRecord[]): Promise<number | n
       : []),
   ]);
   if (docs.length) {
-    await db
-      .insertInto('identity_documents')
-      .columns(['person_id', 'kind', 'number', 'issuing_country', 'source_record_pk'])
-      .expression(
-        unnestRows([
-          ['person_id', 'bigint', docs.map((d) => d.personId)],
-          ['kind', 'text', docs.map((d) => d.kind)],
-          ['number', 'text', docs.map((d) => d.number)],
-          ['issuing_country', 'text', docs.map((d) => d.country)],
-          ['source_record_pk', 'bigint', docs.map((d) => d.pk)],
-        ]),
-      )
+    await insertRows(db.insertInto('identity_documents'), [
+      ['person_id', 'bigint', docs.map((d) => d.personId)],
+      ['kind', 'text', docs.map((d) => d.kind)],
+      ['number', 'text', docs.map((d) => d.number)],
+      ['issuing_country', 'text', docs.map((d) => d.country)],
+      ['source_record_pk', 'bigint', docs.map((d) => d.pk)],
+    ])
       .onConflict((oc) => oc.doNothing())
       .execute();
   }
