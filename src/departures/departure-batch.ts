@@ -5,7 +5,6 @@ import { refreshOverstays } from '../lifecycle/index.js';
 import {
   createJob,
   emptyCounts,
-  finishJob,
   ingestBatch,
   type LinkedHook,
   type RowResult,
@@ -72,11 +71,18 @@ export async function storeRequests(
   let line = 0;
   const rows = requests.flatMap((request) => request.map((row) => ({ ...row, lineNumber: ++line })));
   const { results } = await ingestBatch(
-    { db: tx, source, jobId, fileName, link: { unmatched: 'review' }, onLinked: afterLinking },
+    {
+      db: tx,
+      source,
+      jobId,
+      fileName,
+      link: { unmatched: 'review' },
+      onLinked: afterLinking,
+      completesJob: true,
+    },
     rows,
     emptyCounts(),
   );
-  await finishJob(tx, jobId, 'completed');
   let next = 0;
   return requests.map((request) => {
     const own = request.map((row, j) => ({ ...results[next + j]!, line: row.lineNumber }));

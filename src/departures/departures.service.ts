@@ -7,13 +7,7 @@ import { findSource, type RowResult, type Source } from '../ingest/index.js';
 import { jsonLineToRow, objectToRow, type SourceRow } from '../ingest/row-source.js';
 import { idempotencyConflict, invalid, invalidToken } from '../shared/errors.js';
 import { storeRequests, type DepartureResponse } from './departure-batch.js';
-import {
-  findIdempotent,
-  insertToken,
-  liveTokens,
-  saveIdempotent,
-  sourceForToken,
-} from './departures.store.js';
+import { checkGroup, insertToken, saveIdempotent, sourceForToken } from './departures.store.js';
 import { GroupCommitter } from './group-commit.js';
 
 const sha256 = (s: string) => crypto.createHash('sha256').update(s).digest('hex');
@@ -164,13 +158,13 @@ export class DepartureIntake {
     const { source, startedBy } = requests[0]!;
     const scope = `departures:${source.id}`;
     const { live, stored, fresh } = await this.db.transaction().execute(async (tx) => {
-      const live = await liveTokens(tx, [...new Set(requests.flatMap((r) => r.tokenHash ?? []))]);
-      const allowed = requests.filter((r) => r.tokenHash === null || live.has(r.tokenHash));
-      const stored = await findIdempotent(
+      const { live, stored } = await checkGroup(
         tx,
+        [...new Set(requests.flatMap((r) => r.tokenHash ?? []))],
         scope,
-        allowed.flatMap((r) => r.idempotencyKey ?? []),
+        requests.flatMap((r) => r.idempotencyKey ?? []),
       );
+      const allowed = requests.filter((r) => r.tokenHash === null || live.has(r.tokenHash));
       const toStore = allowed.filter((r) => !(r.idempotencyKey && stored.has(r.idempotencyKey)));
       const responses = await storeRequests(
         tx,

@@ -16,18 +16,6 @@ export async function sourceForToken(db: Q, tokenHash: string): Promise<Source |
   return row && { id: row.id, code: row.code, name: row.name, defaultRecordType: row.default_record_type };
 }
 
-/** Which of these token hashes belong to tokens not revoked. */
-export async function liveTokens(db: Q, tokenHashes: string[]): Promise<Set<string>> {
-  if (!tokenHashes.length) return new Set();
-  const rows = await db
-    .selectFrom('source_tokens')
-    .select('token_hash')
-    .where('token_hash', 'in', tokenHashes)
-    .where('revoked_at', 'is', null)
-    .execute();
-  return new Set(rows.map((r) => r.token_hash));
-}
-
 export async function insertToken(db: Q, sourceId: number, tokenHash: string, label: string): Promise<void> {
   await db
     .insertInto('source_tokens')
@@ -42,25 +30,37 @@ export interface StoredAnswer {
   response: unknown;
 }
 
-/** Stored answers for these keys of one scope, by key. */
-export async function findIdempotent(
+/**
+ * At the start of a group's transaction, in one query: which of these token hashes belong to
+ * tokens not revoked, and the stored answers for these Idempotency-Keys of one scope, by key.
+ */
+export async function checkGroup(
   db: Q,
+  tokenHashes: string[],
   scope: string,
   keys: string[],
-): Promise<Map<string, StoredAnswer>> {
-  if (!keys.length) return new Map();
-  const rows = await db
-    .selectFrom('idempotency_keys')
-    .select(['key', 'request_hash', 'status_code', 'response'])
-    .where('scope', '=', scope)
-    .where('key', 'in', keys)
-    .execute();
-  return new Map(
-    rows.map((r) => [
-      r.key,
-      { requestHash: r.request_hash, statusCode: r.status_code, response: r.response },
-    ]),
-  );
+): Promise<{ live: Set<string>; stored: Map<string, StoredAnswer> }> {
+  const live = new Set<string>();
+  const stored = new Map<string, StoredAnswer>();
+  if (!tokenHashes.length && !keys.length) return { live, stored };
+  const { rows } = await sql<{
+    token_hash: string | null;
+    key: string | null;
+    request_hash: string | null;
+    status_code: number | null;
+    response: unknown;
+  }>`SELECT token_hash, NULL AS key, NULL AS request_hash, NULL::int AS status_code, NULL::jsonb AS response
+       FROM source_tokens WHERE token_hash = ANY(${tokenHashes}::text[]) AND revoked_at IS NULL
+     UNION ALL
+     SELECT NULL, key, request_hash, status_code, response
+       FROM idempotency_keys WHERE scope = ${scope} AND key = ANY(${keys}::text[])`.execute(db);
+  for (const r of rows) {
+    if (r.token_hash !== null) live.add(r.token_hash);
+    else if (r.key !== null && r.request_hash !== null && r.status_code !== null) {
+      stored.set(r.key, { requestHash: r.request_hash, statusCode: r.status_code, response: r.response });
+    }
+  }
+  return { live, stored };
 }
 
 export async function saveIdempotent(

@@ -44,6 +44,8 @@ export interface BatchContext {
   fileName: string;
   link?: LinkOptions;
   onLinked?: LinkedHook;
+  /** The batch is the job's only one: mark the job completed with its counts. */
+  completesJob?: boolean;
 }
 
 /**
@@ -144,7 +146,7 @@ export async function ingestBatch(
     counts.newVersions += fresh.filter((f) => f.version > 1).length;
     counts.duplicates += duplicates + alreadyQuarantined;
     counts.quarantined += newBad.size;
-    await saveJobCounts(tx, jobId, counts);
+    await saveJobCounts(tx, jobId, counts, ctx.completesJob);
     const badByLine = new Map(bad.map((b) => [b.lineNumber, b]));
     const freshByLine = new Map(fresh.map((f) => [f.lineNumber, f]));
     const results: RowResult[] = rows.map((row) => {

@@ -80,7 +80,8 @@ export async function createJob(
   return row.id;
 }
 
-export async function saveJobCounts(db: Q, jobId: string, c: JobCounts): Promise<void> {
+/** Saves a job's counts so far; with `completed`, the job is also marked completed (one statement). */
+export async function saveJobCounts(db: Q, jobId: string, c: JobCounts, completed = false): Promise<void> {
   await db
     .updateTable('ingest_jobs')
     .set({
@@ -91,6 +92,7 @@ export async function saveJobCounts(db: Q, jobId: string, c: JobCounts): Promise
       quarantined: c.quarantined,
       bytes_read: c.bytesRead,
       heartbeat_at: sql<Date>`now()`,
+      ...(completed ? { status: 'completed' as const, finished_at: sql<Date>`now()`, error: null } : {}),
     })
     .where('id', '=', jobId)
     .execute();
@@ -198,7 +200,7 @@ export async function insertSourceRecords(db: Q, rows: NewSourceRecord[]): Promi
     ['version', 'int', rows.map((r) => r.version)],
     ['checksum', 'text', rows.map((r) => r.checksum)],
     ['record_type', 'text', rows.map((r) => r.record.type)],
-    ['data', 'jsonb', rows.map((r) => JSON.stringify(r.record.data))],
+    ['data', 'jsonb', rows.map((r) => r.record.data)],
     ['raw', 'text', rows.map((r) => r.raw)],
     ['file_name', 'text', rows.map((r) => r.fileName)],
     ['line_number', 'bigint', rows.map((r) => r.lineNumber)],

@@ -1,6 +1,6 @@
 import { sql, type Kysely, type Transaction } from 'kysely';
 import type { DB } from '../db/schema.js';
-import { determineOverstaysInSql, isEmbedded } from './overstay-batch.store.js';
+import { determineOverstaysInSql, isEmbedded, personIdBounds } from './overstay-batch.store.js';
 import {
   STAGING_TABLE,
   createStaging,
@@ -16,7 +16,6 @@ import {
 import { determineOverstays } from './overstay.rules.js';
 import { createReportAccumulator, type OverstayReport } from './overstay-report.rules.js';
 import {
-  countriesOf,
   determinationCounts,
   loadFactsForPeople,
   saveDeterminations,
@@ -31,10 +30,7 @@ async function determineWithRules(
   personIds: string[],
   asOf: string,
 ): Promise<DeterminationRow[]> {
-  const [{ facts, admissionIds }, countries] = await Promise.all([
-    loadFactsForPeople(tx, personIds),
-    countriesOf(tx, personIds),
-  ]);
+  const { facts, admissionIds, countries } = await loadFactsForPeople(tx, personIds, true);
   const rows: DeterminationRow[] = [];
   for (const [personId, personFacts] of facts) {
     for (const determination of determineOverstays(personFacts, asOf)) {
@@ -116,12 +112,14 @@ export async function recomputeAllOverstays(
     try {
       await session.transaction().execute((tx) => createStaging(tx));
       options.onPhase?.('staging');
+      // Read once, so that every slice's transaction cuts the person ids at the same places.
+      const bounds = await personIdBounds(session);
       const batches = await Promise.all(
         Array.from({ length: slices }, (_, slice) =>
           (slices === 1 ? session : parallel)
             .transaction()
             .execute((tx) =>
-              determineOverstaysInSql(tx, asOf, { slices, slice, workMem, table: STAGING_TABLE }),
+              determineOverstaysInSql(tx, asOf, { slices, slice, bounds, workMem, table: STAGING_TABLE }),
             ),
         ),
       );

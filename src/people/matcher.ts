@@ -159,16 +159,31 @@ const matchers = new Map<string, PersonMatcher>();
  */
 export async function lockedMatcher(tx: Transaction<DB>, actor = 'system'): Promise<PersonMatcher> {
   await lockLinking(tx);
-  const meta = await sql<{ database_id: string | null; model_id: string | null; txid: string }>`
+  // A process usually serves one database: the status of its matcher's last writer is read in the
+  // same round trip, and read again below only if the database turns out to be another.
+  const [guessId, guess] = matchers.size === 1 ? [...matchers][0]! : [undefined, undefined];
+  const meta = await sql<{
+    database_id: string | null;
+    model_id: string | null;
+    txid: string;
+    last_status: string | null;
+  }>`
     SELECT (SELECT value->>'id' FROM app_meta WHERE key = 'database_id') AS database_id,
            (SELECT id::text FROM match_models WHERE active) AS model_id,
-           txid_current()::text AS txid`.execute(tx);
+           txid_current()::text AS txid,
+           txid_status(${guess?.lastWriter ?? null}::bigint) AS last_status`.execute(tx);
   const row = meta.rows[0];
   if (!row) throw new Error('could not read the database id');
   const databaseId = row.database_id ?? 'default';
   const modelId = row.model_id ?? (await trainModel(tx, actor));
   let matcher = matchers.get(databaseId);
-  const usable = matcher !== undefined && (await committedOrCurrent(tx, matcher.lastWriter, row.txid));
+  const usable =
+    matcher !== undefined &&
+    (matcher.lastWriter === null || matcher.lastWriter === row.txid
+      ? true
+      : databaseId === guessId
+        ? row.last_status === 'committed'
+        : await committedOrCurrent(tx, matcher.lastWriter, row.txid));
   if (matcher && usable && matcher.stored.id !== modelId) {
     const stored = await loadModel(tx, modelId);
     if (!stored || !matcher.swapModel(stored)) matcher = undefined;
