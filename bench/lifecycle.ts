@@ -13,7 +13,8 @@
  *                   on a local PostgreSQL, the peak RSS / private memory of the database's server
  *                   processes (sampled from /proc every 200 ms) and temp files written. --runs
  *                   (default 2): the first fills the empty table, the next ones overwrite it;
- *                   --work-mem: work_mem per slice on PostgreSQL (default 256MB); --reuse-db NAME:
+ *                   --work-mem: work_mem per slice on PostgreSQL (default 256MB); --slices N:
+ *                   slices of the people by person-id range, two at a time (default 2); --reuse-db NAME:
  *                   on the PostgreSQL server, time an existing database generated earlier (its
  *                   determinations are emptied first; it is migrated, not dropped).
  * The database is PostgreSQL when BENCH_DATABASE_URL (or TEST_DATABASE_URL) is set (a fresh
@@ -47,6 +48,8 @@ const { values } = parseArgs({
     retry: { type: 'string', default: '0.05' },
     runs: { type: 'string', default: '2' },
     'work-mem': { type: 'string' },
+    /** Batch part, PostgreSQL: slices of the people (decided two at a time); default 2. */
+    slices: { type: 'string' },
     /** Batch part, PostgreSQL: use this existing database (facts already generated) and keep it. */
     'reuse-db': { type: 'string' },
     /** Stream part: write a V8 CPU profile of the server process into this directory. */
@@ -418,7 +421,8 @@ async function batchPart() {
       env.DATABASE_URL ?? env.PASSAGE_DATA_DIR ?? '',
       asOf,
       values.runs,
-      ...(values['work-mem'] ? [values['work-mem']] : []),
+      values['work-mem'] ?? '',
+      values.slices ?? '',
     ],
     { stdio: ['ignore', 'pipe', 'inherit'] },
   );
@@ -444,6 +448,7 @@ async function batchPart() {
     admissions,
     ...(reuse && { reusedDatabase: reuse }),
     workMem: engine === 'postgres' ? (values['work-mem'] ?? '256MB') : null,
+    slices: engine === 'postgres' ? Number(values.slices ?? 2) : 1,
     people: Number(c?.people),
     departures: Number(c?.departures),
     applications: Number(c?.applications),

@@ -164,7 +164,7 @@ describe.each(ENGINES)('overstay batch in SQL on %s', (engine) => {
     },
   );
 
-  it.each([{}, { slices: 3, workMem: '64MB' }])(
+  it.each([{}, { slices: 3, workMem: '64MB' }, { slices: 7, concurrency: 2 }])(
     'recomputes everyone (SQL, then the pure rules for the rest) to the rows of the per-person path, options %o',
     async (options) => {
       const pure = await pureRows(CASES_AS_OF);

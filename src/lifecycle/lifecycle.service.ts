@@ -1,6 +1,11 @@
 import { sql, type Kysely, type Transaction } from 'kysely';
 import type { DB } from '../db/schema.js';
-import { determineOverstaysInSql, isEmbedded, personIdBounds } from './overstay-batch.store.js';
+import {
+  determineOverstaysInSql,
+  isEmbedded,
+  personIdBounds,
+  type BatchResult,
+} from './overstay-batch.store.js';
 import {
   STAGING_TABLE,
   createStaging,
@@ -73,6 +78,11 @@ export interface RecomputeOptions {
    * on PostgreSQL (one per core of the reference machine), 1 on PGlite (a single session).
    */
   slices?: number;
+  /**
+   * Slices decided at the same time on PostgreSQL; default 2 (one per core of the reference
+   * machine). More slices than this make each slice's sorts and hashes smaller.
+   */
+  concurrency?: number;
   /** `work_mem` per slice on PostgreSQL; default '256MB'. PGlite keeps its own setting. */
   workMem?: string;
   /**
@@ -114,15 +124,21 @@ export async function recomputeAllOverstays(
       options.onPhase?.('staging');
       // Read once, so that every slice's transaction cuts the person ids at the same places.
       const bounds = await personIdBounds(session);
-      const batches = await Promise.all(
-        Array.from({ length: slices }, (_, slice) =>
-          (slices === 1 ? session : parallel)
-            .transaction()
-            .execute((tx) =>
-              determineOverstaysInSql(tx, asOf, { slices, slice, bounds, workMem, table: STAGING_TABLE }),
-            ),
-        ),
-      );
+      const batches: BatchResult[] = [];
+      let nextSlice = 0;
+      const decideSlices = async () => {
+        for (let slice = nextSlice++; slice < slices; slice = nextSlice++) {
+          batches.push(
+            await (slices === 1 ? session : parallel)
+              .transaction()
+              .execute((tx) =>
+                determineOverstaysInSql(tx, asOf, { slices, slice, bounds, workMem, table: STAGING_TABLE }),
+              ),
+          );
+        }
+      };
+      const concurrency = embedded ? 1 : Math.min(slices, options.concurrency ?? 2);
+      await Promise.all(Array.from({ length: concurrency }, decideSlices));
       const hybrid = batches.flatMap((b) => b.hybridPersonIds);
       const people = batches.reduce((n, b) => n + b.people, 0);
       let determinations = batches.reduce((n, b) => n + b.determinations, 0);
