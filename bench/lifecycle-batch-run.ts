@@ -20,7 +20,7 @@ const database = await openDatabase(kind === 'pglite' ? { kind, dataDir: target 
 // The first run fills an empty table; later ones overwrite every row (a daily recompute).
 const seconds: number[] = [];
 const phases: Record<string, number>[] = [];
-let result = { people: 0, determinations: 0, hybridPeople: 0, recomputedDirty: 0 };
+let result = { people: 0, determinations: 0, hybridPeople: 0, recomputedDirty: 0, slices: 0 };
 for (let i = 0; i < Number(runs); i++) {
   const started = performance.now();
   let last = started;

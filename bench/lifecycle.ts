@@ -14,7 +14,8 @@
  *                   processes (sampled from /proc every 200 ms) and temp files written. --runs
  *                   (default 2): the first fills the empty table, the next ones overwrite it;
  *                   --work-mem: work_mem per slice on PostgreSQL (default 256MB); --slices N:
- *                   slices of the people by person-id range, two at a time (default 2); --reuse-db NAME:
+ *                   slices of the people by person-id range, two at a time (default: one per
+ *                   500,000 admissions, at least 2); --reuse-db NAME:
  *                   on the PostgreSQL server, time an existing database generated earlier (its
  *                   determinations are emptied first; it is migrated, not dropped).
  * The database is PostgreSQL when BENCH_DATABASE_URL (or TEST_DATABASE_URL) is set (a fresh
@@ -48,7 +49,7 @@ const { values } = parseArgs({
     retry: { type: 'string', default: '0.05' },
     runs: { type: 'string', default: '2' },
     'work-mem': { type: 'string' },
-    /** Batch part, PostgreSQL: slices of the people (decided two at a time); default 2. */
+    /** Batch part, PostgreSQL: slices of the people (decided two at a time); default by size. */
     slices: { type: 'string' },
     /** Batch part, PostgreSQL: use this existing database (facts already generated) and keep it. */
     'reuse-db': { type: 'string' },
@@ -436,6 +437,7 @@ async function batchPart() {
     determinations: number;
     hybridPeople: number;
     recomputedDirty: number;
+    slices: number;
     phases: Record<string, number>[];
     seconds: number[];
     maxRssMiB: number;
@@ -448,7 +450,7 @@ async function batchPart() {
     admissions,
     ...(reuse && { reusedDatabase: reuse }),
     workMem: engine === 'postgres' ? (values['work-mem'] ?? '256MB') : null,
-    slices: engine === 'postgres' ? Number(values.slices ?? 2) : 1,
+    slices: run.slices,
     people: Number(c?.people),
     departures: Number(c?.departures),
     applications: Number(c?.applications),

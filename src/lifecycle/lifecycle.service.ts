@@ -74,8 +74,8 @@ export interface RecomputeOptions {
   /** People per transaction for those left to the pure rules; default 1000. */
   pageSize?: number;
   /**
-   * Slices of the people decided side by side, one transaction (and connection) each; default 2
-   * on PostgreSQL (one per core of the reference machine), 1 on PGlite (a single session).
+   * Slices of the people by person-id range, one transaction each; default on PostgreSQL one per
+   * ~SLICE_ADMISSIONS admissions (at least 2), 1 on PGlite (a single session).
    */
   slices?: number;
   /**
@@ -108,10 +108,16 @@ export async function recomputeAllOverstays(
   asOf: string,
   onProgress?: (people: number, determinations: number) => void,
   options: RecomputeOptions = {},
-): Promise<{ people: number; determinations: number; hybridPeople: number; recomputedDirty: number }> {
+): Promise<{
+  people: number;
+  determinations: number;
+  hybridPeople: number;
+  recomputedDirty: number;
+  /** Slices the people were decided in. */
+  slices: number;
+}> {
   if (!isIsoDate(asOf)) throw new RangeError(`asOf must be a YYYY-MM-DD date, got "${asOf}"`);
   const embedded = await isEmbedded(db);
-  const slices = options.slices ?? (embedded ? 1 : 2);
   const workMem = embedded ? undefined : (options.workMem ?? '256MB');
   // PGlite is one session (a pool of one): everything then runs on the batch's own connection.
   return db.connection().execute(async (session) => {
@@ -124,6 +130,7 @@ export async function recomputeAllOverstays(
       options.onPhase?.('staging');
       // Read once, so that every slice's transaction cuts the person ids at the same places.
       const bounds = await personIdBounds(session);
+      const slices = options.slices ?? (embedded ? 1 : defaultSlices(bounds.admissions));
       const batches: BatchResult[] = [];
       let nextSlice = 0;
       const decideSlices = async () => {
@@ -170,6 +177,7 @@ export async function recomputeAllOverstays(
         people,
         determinations,
         hybridPeople: hybrid.length,
+        slices,
         recomputedDirty: caughtUp.people + last.people,
       };
     } catch (err) {
@@ -179,6 +187,17 @@ export async function recomputeAllOverstays(
       await unlockBatch(session);
     }
   });
+}
+
+/**
+ * About SLICE_ADMISSIONS admissions a slice on PostgreSQL, at least two: at 10M admissions and
+ * work_mem 256MB, 2 slices took 167 s (3.8 GB of temp files), 8 took 151 s (0.4 GB) and 20 took
+ * 145 s with 1.5 GiB of server memory instead of 5 (docs/benchmarks.md): smaller slices hash and
+ * sort in memory.
+ */
+const SLICE_ADMISSIONS = 500_000;
+function defaultSlices(admissions: number): number {
+  return Math.max(2, Math.ceil(admissions / SLICE_ADMISSIONS));
 }
 
 /** The staging table's indexes; on PostgreSQL two at a time, each with its own memory. */

@@ -333,12 +333,16 @@ export async function determineOverstaysInSql(
 export interface PersonIdBounds {
   lo: bigint;
   hi: bigint;
+  /** About how many admissions there are (the planner's estimate; 0 before the first ANALYZE). */
+  admissions: number;
 }
 
 export async function personIdBounds(db: Q): Promise<PersonIdBounds> {
-  const { rows } = await sql<{ lo: string | null; hi: string | null }>`
-    SELECT min(person_id)::text AS lo, max(person_id)::text AS hi FROM admissions`.execute(db);
-  return { lo: BigInt(rows[0]?.lo ?? 0), hi: BigInt(rows[0]?.hi ?? 0) };
+  const { rows } = await sql<{ lo: string | null; hi: string | null; n: number }>`
+    SELECT min(person_id)::text AS lo, max(person_id)::text AS hi,
+           (SELECT greatest(reltuples, 0)::float8 FROM pg_class WHERE oid = 'admissions'::regclass) AS n
+    FROM admissions`.execute(db);
+  return { lo: BigInt(rows[0]?.lo ?? 0), hi: BigInt(rows[0]?.hi ?? 0), admissions: rows[0]?.n ?? 0 };
 }
 
 const MIN_ID = -(2n ** 63n);
@@ -350,7 +354,11 @@ const MAX_ID = 2n ** 63n - 1n;
  * that a person id outside the bounds (an admission linked after they were read) is still in
  * exactly one slice.
  */
-export function sliceRange(bounds: PersonIdBounds, slices: number, slice: number): [string, string] {
+export function sliceRange(
+  bounds: Pick<PersonIdBounds, 'lo' | 'hi'>,
+  slices: number,
+  slice: number,
+): [string, string] {
   const span = bounds.hi - bounds.lo + 1n;
   const cut = (k: number) => bounds.lo + (span * BigInt(k)) / BigInt(slices);
   const from = slice === 0 ? MIN_ID : cut(slice);
