@@ -191,9 +191,9 @@ export async function recomputeAllOverstays(
 
 /**
  * About SLICE_ADMISSIONS admissions a slice on PostgreSQL, at least two: at 10M admissions and
- * work_mem 256MB, 2 slices took 167 s (3.8 GB of temp files), 8 took 151 s (0.4 GB) and 20 took
- * 145 s with 1.5 GiB of server memory instead of 5 (docs/benchmarks.md): smaller slices hash and
- * sort in memory.
+ * work_mem 256MB (single runs on a shared 2-core machine), 2 slices took 167 s (3.8 GB of temp
+ * files), 8 took 151 s (0.4 GB) and 20 took 145 s with 1.5 GiB of server memory instead of 5
+ * (docs/benchmarks.md): smaller slices hash and sort in memory.
  */
 const SLICE_ADMISSIONS = 500_000;
 function defaultSlices(admissions: number): number {
