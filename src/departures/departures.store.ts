@@ -1,5 +1,6 @@
 import { sql, type Kysely, type Transaction } from 'kysely';
 import type { DB } from '../db/schema.js';
+import { insertRows } from '../db/unnest.js';
 import type { Source } from '../ingest/index.js';
 
 type Q = Kysely<DB> | Transaction<DB>;
@@ -69,17 +70,13 @@ export async function saveIdempotent(
   answers: (StoredAnswer & { key: string })[],
 ): Promise<void> {
   if (!answers.length) return;
-  await db
-    .insertInto('idempotency_keys')
-    .values(
-      answers.map((a) => ({
-        scope,
-        key: a.key,
-        request_hash: a.requestHash,
-        status_code: a.statusCode,
-        response: JSON.stringify(a.response),
-      })),
-    )
+  await insertRows(db.insertInto('idempotency_keys'), [
+    ['scope', 'text', answers.map(() => scope)],
+    ['key', 'text', answers.map((a) => a.key)],
+    ['request_hash', 'text', answers.map((a) => a.requestHash)],
+    ['status_code', 'int', answers.map((a) => a.statusCode)],
+    ['response', 'jsonb', answers.map((a) => a.response)],
+  ])
     .onConflict((oc) => oc.columns(['scope', 'key']).doNothing())
     .execute();
 }

@@ -174,7 +174,8 @@ export async function knownVersions(db: Q, sourceId: number, ids: string[]): Pro
     .selectFrom('source_records')
     .select(['source_record_id', 'checksum', 'version'])
     .where('source_id', '=', sourceId)
-    .where('source_record_id', 'in', ids)
+    // One array parameter, not one per id: the same statement text every time, planned cheaply.
+    .where('source_record_id', '=', sql<string>`ANY(${ids}::text[])`)
     .execute();
   return rows.map((r) => ({ sourceRecordId: r.source_record_id, checksum: r.checksum, version: r.version }));
 }
