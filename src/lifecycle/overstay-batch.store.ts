@@ -234,7 +234,8 @@ future AS (
   FROM admitted WHERE admitted_on > $1::date
     AND NOT EXISTS (SELECT 1 FROM hybrid h WHERE h.person_id = admitted.person_id)
 ),
--- countriesOf: the most common country of citizenship on the person's records.
+-- The person's country as loadFactsForPeople gives it (lifecycle.store.ts): the most common
+-- country of citizenship on the person's records.
 countries AS (
   SELECT DISTINCT ON (person_id) person_id, country_of_citizenship AS country
   FROM (
