@@ -15,10 +15,6 @@ export interface PeopleFacts {
   facts: Map<string, PersonFacts>;
   /** admissions.id by the admission's source record pk (determinations are keyed by admission). */
   admissionIds: Map<string, string>;
-}
-
-/** Facts for many people, with (`withCountries`) each one's country for the report. */
-export interface PeopleFactsWithCountries extends PeopleFacts {
   /**
    * The most common country of citizenship on each person's records (ties: the first by name),
    * which the report groups by; empty unless asked for.
@@ -45,7 +41,7 @@ export async function loadFactsForPeople(
   db: Q,
   personIds: string[],
   withCountries = false,
-): Promise<PeopleFactsWithCountries> {
+): Promise<PeopleFacts> {
   const facts = new Map<string, PersonFacts>();
   const admissionIds = new Map<string, string>();
   const countries = new Map<string, string>();

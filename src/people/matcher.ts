@@ -179,11 +179,12 @@ export async function lockedMatcher(tx: Transaction<DB>, actor = 'system'): Prom
   let matcher = matchers.get(databaseId);
   const usable =
     matcher !== undefined &&
-    (matcher.lastWriter === null || matcher.lastWriter === row.txid
-      ? true
-      : databaseId === guessId
-        ? row.last_status === 'committed'
-        : await committedOrCurrent(tx, matcher.lastWriter, row.txid));
+    (await committedOrCurrent(
+      tx,
+      matcher.lastWriter,
+      row.txid,
+      databaseId === guessId ? row.last_status : undefined,
+    ));
   if (matcher && usable && matcher.stored.id !== modelId) {
     const stored = await loadModel(tx, modelId);
     if (!stored || !matcher.swapModel(stored)) matcher = undefined;
@@ -201,13 +202,18 @@ export async function lockedMatcher(tx: Transaction<DB>, actor = 'system'): Prom
   return matcher;
 }
 
-/** Whether the transaction `last` committed (or is the current one, `current`). */
+/**
+ * Whether the transaction `last` committed (or is the current one, `current`); `knownStatus` is
+ * its txid_status when already read (then no query).
+ */
 async function committedOrCurrent(
   tx: Transaction<DB>,
   last: string | null,
   current: string,
+  knownStatus?: string | null,
 ): Promise<boolean> {
   if (last === null || last === current) return true;
+  if (knownStatus !== undefined) return knownStatus === 'committed';
   const status = await sql<{ status: string | null }>`SELECT txid_status(${last}::bigint) AS status`.execute(
     tx,
   );
