@@ -171,7 +171,7 @@ export async function lockedMatcher(tx: Transaction<DB>, actor = 'system'): Prom
     SELECT (SELECT value->>'id' FROM app_meta WHERE key = 'database_id') AS database_id,
            (SELECT id::text FROM match_models WHERE active) AS model_id,
            txid_current()::text AS txid,
-           txid_status(${guess?.lastWriter ?? null}::bigint) AS last_status`.execute(tx);
+           ${statusOf(guess?.lastWriter ?? null)} AS last_status`.execute(tx);
   const row = meta.rows[0];
   if (!row) throw new Error('could not read the database id');
   const databaseId = row.database_id ?? 'default';
@@ -214,10 +214,19 @@ async function committedOrCurrent(
 ): Promise<boolean> {
   if (last === null || last === current) return true;
   if (knownStatus !== undefined) return knownStatus === 'committed';
-  const status = await sql<{ status: string | null }>`SELECT txid_status(${last}::bigint) AS status`.execute(
-    tx,
-  );
+  const status = await sql<{ status: string | null }>`SELECT ${statusOf(last)} AS status`.execute(tx);
   return status.rows[0]?.status === 'committed';
+}
+
+/**
+ * txid_status of `txid`, or NULL when this database has not assigned that id yet: the id may
+ * come from a matcher of another database or cluster (the single-matcher guess above, a restored
+ * copy), and txid_status raises 'transaction ID … is in the future' for such ids. NULL reads as
+ * not committed, so the matcher is rebuilt.
+ */
+function statusOf(txid: string | null) {
+  return sql<string | null>`CASE WHEN ${txid}::bigint < txid_snapshot_xmax(txid_current_snapshot())
+    THEN txid_status(${txid}::bigint) END`;
 }
 
 /**
