@@ -47,7 +47,7 @@ export class PersonMatcher {
   }
 
   /** Highest person_links id the index has read. */
-  private watermark = 0;
+  private mark = 0;
   /** Index position, record version and person of each record key. */
   private readonly positions = new Map<string, { i: number; pk: string; personId: string }>();
   /** Positions `add` created since the last `renamePeople` (the only ones a rename can touch). */
@@ -82,9 +82,14 @@ export class PersonMatcher {
     this.builtFor = this.index.size;
   }
 
+  /** Highest person_links id the index has read (or skipped as its own). */
+  get watermark(): number {
+    return this.mark;
+  }
+
   /** Reads the links written since the last look, by this process or any other. */
   async sync(tx: Transaction<DB>): Promise<void> {
-    this.apply(await readAllLinks(tx, this.watermark));
+    this.apply(await readAllLinks(tx, this.mark));
   }
 
   private apply(links: IndexedLink[]): void {
@@ -100,7 +105,7 @@ export class PersonMatcher {
         const i = this.index.add(l.record, l.personId);
         this.positions.set(key, { i, pk: l.sourceRecordPk, personId: l.personId });
       }
-      this.watermark = Math.max(this.watermark, l.linkId);
+      this.mark = Math.max(this.mark, l.linkId);
     }
   }
 
@@ -110,7 +115,7 @@ export class PersonMatcher {
    * holds, and after `sync` has read everything before them.
    */
   skipOwnLinks(lastLinkId: number | null): void {
-    if (lastLinkId !== null) this.watermark = Math.max(this.watermark, lastLinkId);
+    if (lastLinkId !== null) this.mark = Math.max(this.mark, lastLinkId);
   }
 
   /** Takes a record key's current entry out of matching (a new version of it is being linked). */
@@ -178,11 +183,14 @@ export async function lockedMatcher(tx: Transaction<DB>, actor = 'system'): Prom
     model_id: string | null;
     txid: string;
     last_status: string | null;
+    newer_links: boolean;
   }>`
     SELECT (SELECT value->>'id' FROM app_meta WHERE key = 'database_id') AS database_id,
            (SELECT id::text FROM match_models WHERE active) AS model_id,
            txid_current()::text AS txid,
-           ${statusOf(guess?.lastWriter ?? null)} AS last_status`.execute(tx);
+           ${statusOf(guess?.lastWriter ?? null)} AS last_status,
+           EXISTS (SELECT 1 FROM person_links
+                   WHERE id > ${guess?.watermark ?? 0} AND unlinked_at IS NULL) AS newer_links`.execute(tx);
   const row = meta.rows[0];
   if (!row) throw new Error('could not read the database id');
   const databaseId = row.database_id ?? 'default';
@@ -201,7 +209,8 @@ export async function lockedMatcher(tx: Transaction<DB>, actor = 'system'): Prom
     if (!stored || !matcher.swapModel(stored)) matcher = undefined;
   }
   if (matcher && usable) {
-    await matcher.sync(tx);
+    // What sync would read, asked in the query above for the guessed matcher: nothing newer, no query.
+    if (matcher !== guess || row.newer_links) await matcher.sync(tx);
     if (matcher.stale) matcher.rescale();
   } else {
     const stored = await loadModel(tx, modelId);
