@@ -12,8 +12,9 @@ import type { DB } from '../src/db/schema.js';
  *   0.1% with one dated before the admission;
  * - 5% with an application of any kind and outcome, 0.5% with a second one in the same stay
  *   (those people go to the pure rules);
- * - one identity record per source record, with a country of citizenship (a few departures
- *   name another country, so the most common one has to be counted).
+ * - one identity record per source record, with a country of citizenship (2% of records name
+ *   another country than the person's usual one); each admission also carries its own record's
+ *   country, as ingest projects it (migration 0006).
  */
 export async function generateBatchFacts(db: Kysely<DB>, n: number): Promise<{ seconds: number }> {
   const started = performance.now();
@@ -21,17 +22,21 @@ export async function generateBatchFacts(db: Kysely<DB>, n: number): Promise<{ s
   const h = (g: string, salt: number, m: number) =>
     `(abs(hashint8((${g})::bigint * 16 + ${salt})) % ${m})::int`;
   const source = (code: string) => `(SELECT id FROM source_systems WHERE code = '${code}')`;
+  // A record's country of citizenship: the person's usual one, another for 2% of records.
+  const country = (pk: string, personId: string) =>
+    `(ARRAY['NGA','IND','MEX','BRA','CHN','PHL','VNM','COL','GBR','DEU'])
+       [1 + CASE WHEN ${h(pk, 15, 100)} < 2 THEN ${h(pk, 16, 10)} ELSE (${personId}) % 10 END]`;
   const stayDays = `greatest(coalesce(a.admit_until, a.admitted_on + 365) - a.admitted_on, 1)`;
   const statements = [
     `INSERT INTO people (id, created_at) SELECT p, now() FROM generate_series(1, ${n - Math.floor(n / 10)}) p`,
     `INSERT INTO admissions (id, source_id, source_record_id, source_record_pk, person_id, admission_number,
-       class_of_admission, port_of_entry, admitted_on, admit_until, duration_of_status)
+       class_of_admission, port_of_entry, admitted_on, admit_until, duration_of_status, country_of_citizenship)
      SELECT g, ${source('I94')}, 'A' || g, g, g - g / 10, NULL,
             CASE WHEN ds THEN 'F1' ELSE (ARRAY['B1','B2','H1B','WT','J1','L1','O1'])[1 + ${h('g', 0, 7)}] END,
             'JFK', admitted_on,
             CASE WHEN ds THEN NULL WHEN r = 950 THEN admitted_on - 10 WHEN r = 951 THEN NULL
                  ELSE admitted_on + 90 + ${h('g', 4, 300)} END,
-            ds
+            ds, ${country('g', 'g - g / 10')}
      FROM (
        SELECT g, ${h('g', 5, 1000)} AS r, ${h('g', 5, 1000)} < 80 AS ds,
               CASE WHEN g % 10 = 0
@@ -83,9 +88,7 @@ export async function generateBatchFacts(db: Kysely<DB>, n: number): Promise<{ s
       (table) => `INSERT INTO record_identities (source_id, source_record_id, source_record_pk, record_type,
          person_id, country_of_citizenship)
        SELECT source_id, source_record_id, source_record_pk, '${table.slice(0, -1)}', person_id,
-              (ARRAY['NGA','IND','MEX','BRA','CHN','PHL','VNM','COL','GBR','DEU'])
-                [1 + CASE WHEN ${h('source_record_pk', 15, 100)} < 2 THEN ${h('source_record_pk', 16, 10)}
-                          ELSE person_id % 10 END]
+              ${country('source_record_pk', 'person_id')}
        FROM ${table}`,
     ),
   ];

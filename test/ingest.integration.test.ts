@@ -104,10 +104,11 @@ describe.each(ENGINES)('ingest on %s', (engine) => {
     ]);
     const projection = await d.db
       .selectFrom('admissions')
-      .select('admit_until')
+      .select(['admit_until', 'country_of_citizenship'])
       .where('source_record_id', '=', 'I94-M-1')
       .execute();
-    expect(projection).toEqual([{ admit_until: '2025-12-31' }]);
+    // The admission carries the citizenship recorded on it (the overstay report groups by it).
+    expect(projection).toEqual([{ admit_until: '2025-12-31', country_of_citizenship: 'NGA' }]);
     const links = await d.db
       .selectFrom('person_links')
       .select(['unlinked_at'])

@@ -176,6 +176,19 @@ describe.each(ENGINES)('overstay batch in SQL on %s', (engine) => {
     },
   );
 
+  it('groups each admission under the country recorded on that admission, in the batch and the incremental path', async () => {
+    const person = personIds[OVERSTAY_CASES.findIndex((c) => c.label.startsWith('each admission counted'))]!;
+    const countriesOf = (rows: Map<string, Row>) =>
+      [...rows.values()]
+        .filter((r) => String(r.person_id) === person)
+        .sort((a, b) => String(a.authorized_until).localeCompare(String(b.authorized_until)))
+        .map((r) => r.country_of_citizenship);
+    expect(countriesOf(await pureRows(CASES_AS_OF))).toEqual(['MEX', 'IND']);
+    await clear(d);
+    await recomputeAllOverstays(d.db, CASES_AS_OF);
+    expect(countriesOf(await storedRows(d))).toEqual(['MEX', 'IND']);
+  });
+
   it('overwrites stale determinations when recomputing', async () => {
     const pure = await pureRows(CASES_AS_OF);
     await recomputeAllOverstays(d.db, '2024-08-01');

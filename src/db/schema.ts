@@ -138,6 +138,8 @@ export interface AdmissionsTable extends ProjectionColumns {
   admitted_on: DateOnly;
   admit_until: DateOnly | null;
   duration_of_status: boolean;
+  /** As recorded at this admission (migration 0006); the overstay report groups by it. */
+  country_of_citizenship: string | null;
 }
 
 export interface ApplicationsTable extends ProjectionColumns {

@@ -253,6 +253,8 @@ export async function upsertProjections(db: Q, rows: Projected[]): Promise<void>
         admissions.map((r) => (r.data.admit_until === 'D/S' ? null : r.data.admit_until)),
       ],
       ['duration_of_status', 'boolean', admissions.map((r) => r.data.admit_until === 'D/S')],
+      // As recorded at this admission: the overstay report groups each admission by it.
+      ['country_of_citizenship', 'text', admissions.map((r) => r.data.country_of_citizenship ?? null)],
     ])
       .onConflict((oc) =>
         oc.columns(keys).doUpdateSet((eb) => ({
@@ -264,6 +266,7 @@ export async function upsertProjections(db: Q, rows: Projected[]): Promise<void>
           admitted_on: eb.ref('excluded.admitted_on'),
           admit_until: eb.ref('excluded.admit_until'),
           duration_of_status: eb.ref('excluded.duration_of_status'),
+          country_of_citizenship: eb.ref('excluded.country_of_citizenship'),
         })),
       )
       .execute();

@@ -35,13 +35,14 @@ async function determineWithRules(
   personIds: string[],
   asOf: string,
 ): Promise<DeterminationRow[]> {
-  const { facts, admissionIds, countries } = await loadFactsForPeople(tx, personIds, true);
+  const { facts, admissionIds, countries } = await loadFactsForPeople(tx, personIds);
   const rows: DeterminationRow[] = [];
   for (const [personId, personFacts] of facts) {
     for (const determination of determineOverstays(personFacts, asOf)) {
-      const admissionId = admissionIds.get(determination.admission.recordPk);
+      const pk = determination.admission.recordPk;
+      const admissionId = admissionIds.get(pk);
       if (admissionId) {
-        rows.push({ admissionId, personId, determination, country: countries.get(personId) ?? null, asOf });
+        rows.push({ admissionId, personId, determination, country: countries.get(pk) ?? null, asOf });
       }
     }
   }

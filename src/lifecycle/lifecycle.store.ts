@@ -16,8 +16,8 @@ export interface PeopleFacts {
   /** admissions.id by the admission's source record pk (determinations are keyed by admission). */
   admissionIds: Map<string, string>;
   /**
-   * The most common country of citizenship on each person's records (ties: the first by name),
-   * which the report groups by; empty unless asked for.
+   * The country of citizenship recorded at each admission, by its source record pk: the report
+   * groups each admission's determination by it (migration 0006).
    */
   countries: Map<string, string>;
 }
@@ -27,7 +27,6 @@ interface FactsRow {
   admissions: Json[][];
   applications: Json[][];
   departures: Json[][];
-  countries: Json[][] | null;
 }
 
 /**
@@ -37,11 +36,7 @@ interface FactsRow {
  * thread ~0.3 ms of driver and socket work on top of its execution (measured with a profile of
  * the stream benchmark); the positional arrays keep the JSON small.
  */
-export async function loadFactsForPeople(
-  db: Q,
-  personIds: string[],
-  withCountries = false,
-): Promise<PeopleFacts> {
+export async function loadFactsForPeople(db: Q, personIds: string[]): Promise<PeopleFacts> {
   const facts = new Map<string, PersonFacts>();
   const admissionIds = new Map<string, string>();
   const countries = new Map<string, string>();
@@ -52,7 +47,7 @@ export async function loadFactsForPeople(
   const { rows } = await sql<FactsRow>`SELECT
     (SELECT coalesce(json_agg(json_build_array(a.id::text, a.person_id::text, s.code, a.source_record_id,
         a.source_record_pk::text, a.admission_number, a.class_of_admission, a.port_of_entry, a.admitted_on,
-        a.admit_until, a.duration_of_status) ORDER BY a.admitted_on), '[]')
+        a.admit_until, a.duration_of_status, a.country_of_citizenship) ORDER BY a.admitted_on), '[]')
       FROM admissions a JOIN source_systems s ON s.id = a.source_id WHERE a.person_id = ANY(${ids})) AS admissions,
     (SELECT coalesce(json_agg(json_build_array(a.person_id::text, s.code, a.source_record_id,
         a.source_record_pk::text, a.receipt_number, a.kind, a.filed_on, a.decided_on, a.outcome,
@@ -61,16 +56,9 @@ export async function loadFactsForPeople(
     (SELECT coalesce(json_agg(json_build_array(d.person_id::text, s.code, d.source_record_id,
         d.source_record_pk::text, d.departed_on, d.port_of_departure, d.carrier, d.manifest_ref,
         d.self_reported) ORDER BY d.departed_on), '[]')
-      FROM departures d JOIN source_systems s ON s.id = d.source_id WHERE d.person_id = ANY(${ids})) AS departures,
-    ${
-      withCountries
-        ? sql`(SELECT json_agg(json_build_array(c.person_id::text, c.country_of_citizenship)
-            ORDER BY c.person_id, c.n DESC, c.country_of_citizenship)
-          FROM (SELECT person_id, country_of_citizenship, count(*) AS n FROM record_identities
-                WHERE person_id = ANY(${ids}) AND country_of_citizenship IS NOT NULL
-                GROUP BY person_id, country_of_citizenship) c)`
-        : sql`NULL`
-    } AS countries`.execute(db);
+      FROM departures d JOIN source_systems s ON s.id = d.source_id WHERE d.person_id = ANY(${ids})) AS departures`.execute(
+    db,
+  );
   const row = rows[0];
   if (!row) throw new Error('loadFactsForPeople: no row');
   // PGlite hands json back parsed; node-postgres too (its json type parser).
@@ -90,8 +78,9 @@ export async function loadFactsForPeople(
     sourceRecordId: text(id),
     recordPk: text(pk),
   });
-  for (const [id, personId, code, rid, pk, number, cls, port, on, until, ds] of row.admissions) {
+  for (const [id, personId, code, rid, pk, number, cls, port, on, until, ds, country] of row.admissions) {
     admissionIds.set(text(pk), text(id));
+    if (country !== null && country !== undefined) countries.set(text(pk), text(country));
     of(personId).admissions.push({
       ref: ref(code, rid, pk),
       admissionNumber: str(number),
@@ -135,10 +124,6 @@ export async function loadFactsForPeople(
       manifestRef: str(manifest),
       selfReported: self === true,
     });
-  }
-  for (const [personId, country] of row.countries ?? []) {
-    const key = text(personId);
-    if (!countries.has(key)) countries.set(key, text(country));
   }
   return { facts, admissionIds, countries };
 }

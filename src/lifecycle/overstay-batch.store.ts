@@ -54,7 +54,7 @@ const STAY_CTES = `
 -- as-of are the stays, and come first; later ones are reported, not decided.
 admitted AS MATERIALIZED (
   SELECT a.id, a.person_id, a.class_of_admission AS cls, a.admitted_on, a.admit_until,
-         a.duration_of_status AS ds,
+         a.duration_of_status AS ds, a.country_of_citizenship AS country,
          row_number() OVER w AS stay_no,
          CASE WHEN lead(a.admitted_on) OVER w <= $1::date THEN lead(a.admitted_on) OVER w END AS next_on,
          first_value(a.admitted_on) OVER w AS first_on,
@@ -156,7 +156,7 @@ stay_issues AS (
 const DECIDED_STAYS = `
 -- Before any application: fileApplication's view of the stay.
 s0 AS (
-  SELECT st.id, st.person_id, st.cls, st.ds,
+  SELECT st.id, st.person_id, st.cls, st.country, st.ds,
          CASE WHEN NOT st.ds AND st.admit_until >= st.admitted_on THEN st.admit_until END AS until0,
          a.pk AS a_pk, a.kind, a.outc, a.dec, a.approved_until,
          CASE WHEN a.stay_id IS NULL THEN NULL
@@ -214,7 +214,7 @@ s2 AS (
   LEFT JOIN stay_issues i ON i.stay_id = s1.id
 ),
 decided AS (
-  SELECT id, person_id, cls,
+  SELECT id, person_id, cls, country,
     CASE WHEN blocking IS NOT NULL THEN 'data_error' ELSE outcome END AS outcome,
     coalesce(blocking, decided_rule) AS rule,
     until1 AS authorized_until, departed_on,
@@ -227,23 +227,12 @@ decided AS (
 ),
 -- unusableAdmission: an admission dated after as-of is reported, not decided.
 future AS (
-  SELECT id, person_id, cls, 'data_error' AS outcome, 'admission.in_future' AS rule,
+  SELECT id, person_id, cls, country, 'data_error' AS outcome, 'admission.in_future' AS rule,
     NULL::date AS authorized_until, NULL::date AS departed_on, NULL::int AS days_over, NULL::int AS fiscal_year,
     NULL::bigint AS departure_record_pk, '{}'::bigint[] AS application_record_pks,
     '{admission.in_future}'::text[] AS data_error_rules
   FROM admitted WHERE admitted_on > $1::date
     AND NOT EXISTS (SELECT 1 FROM hybrid h WHERE h.person_id = admitted.person_id)
-),
--- The person's country as loadFactsForPeople gives it (lifecycle.store.ts): the most common
--- country of citizenship on the person's records.
-countries AS (
-  SELECT DISTINCT ON (person_id) person_id, country_of_citizenship AS country
-  FROM (
-    SELECT person_id, country_of_citizenship, count(*) AS n FROM record_identities
-    WHERE person_id IS NOT NULL AND country_of_citizenship IS NOT NULL AND ${slice('person_id')}
-    GROUP BY person_id, country_of_citizenship
-  ) g
-  ORDER BY person_id, n DESC, country_of_citizenship
 )`;
 
 /**
@@ -258,10 +247,9 @@ inserted AS (
     days_over, fiscal_year, class_of_admission, country_of_citizenship, departure_record_pk,
     application_record_pks, data_error_rules, as_of)
   SELECT r.id, r.person_id, r.outcome, r.rule, r.authorized_until, r.departed_on, r.days_over,
-         r.fiscal_year, r.cls, c.country, r.departure_record_pk, r.application_record_pks,
+         r.fiscal_year, r.cls, r.country, r.departure_record_pk, r.application_record_pks,
          r.data_error_rules, $1::date
   FROM (SELECT * FROM decided UNION ALL SELECT * FROM future) r
-  LEFT JOIN countries c ON c.person_id = r.person_id
   RETURNING 1
 )
 SELECT (SELECT count(*) FROM inserted) AS determinations,

@@ -269,10 +269,11 @@ export const OVERSTAY_CASES: PersonSpec[] = [
     app: [ext('2024-02-01', { outcome: 'approved', decided: '2024-03-20', approvedUntil: '2024-06-01' })],
   },
   {
-    label: 'countries tied: the first in collation order',
-    adm: [visitor],
-    dep: [{ on: '2024-07-01' }],
-    countries: ['MEX', 'NGA'],
+    label: 'each admission counted under the country recorded on it',
+    adm: [{ on: '2023-02-01', until: '2023-05-01' }, visitor],
+    dep: [{ on: '2023-04-20' }, { on: '2024-07-01' }, { on: '2024-07-01', self: true }],
+    // The admissions say MEX and IND; the departures, the most common on the person, NGA.
+    countries: ['MEX', 'IND', 'NGA', 'NGA', 'NGA'],
   },
   { label: 'an unlinked admission is not determined', adm: [visitor], unlinked: true },
   { label: 'a person with departures only', adm: [], dep: [{ on: '2024-07-01' }] },

@@ -168,6 +168,8 @@ export async function writePeople(db: Kysely<DB>, specs: PersonSpec[]): Promise<
         source_record_pk: records[k]?.id ?? '0',
         person_id: linked ? (ids[r.person] ?? null) : null,
         ...r.row,
+        // An admission carries the country of its own record, as ingest projects it.
+        ...(r.kind === 'admission' && { country_of_citizenship: r.country }),
       };
     });
     const of = (kind: Kind) => rows.filter((_, k) => chunk[k]?.kind === kind);
