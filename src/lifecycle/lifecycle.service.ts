@@ -153,13 +153,22 @@ export async function recomputeAllOverstays(
       onProgress?.(people - hybrid.length, determinations);
       options.onPhase?.('sql');
       const pageSize = options.pageSize ?? 1000;
-      for (let i = 0; i < hybrid.length; i += pageSize) {
-        const ids = hybrid.slice(i, i + pageSize);
-        const rows = await determineWithRules(session, ids, asOf);
-        await saveStagedDeterminations(session, STAGING_TABLE, rows);
-        determinations += rows.length;
-        onProgress?.(people - hybrid.length + i + ids.length, determinations);
-      }
+      // The pure rules' pages side by side too: each page's facts query, rules and insert keep
+      // one core busy between client and server.
+      let nextPage = 0;
+      let decidedPeople = people - hybrid.length;
+      const decidePages = async () => {
+        for (let i = nextPage; i < hybrid.length; i = nextPage) {
+          nextPage += pageSize;
+          const ids = hybrid.slice(i, i + pageSize);
+          const rows = await determineWithRules(parallel, ids, asOf);
+          await saveStagedDeterminations(parallel, STAGING_TABLE, rows);
+          determinations += rows.length;
+          decidedPeople += ids.length;
+          onProgress?.(decidedPeople, determinations);
+        }
+      };
+      await Promise.all(Array.from({ length: concurrency }, decidePages));
       options.onPhase?.('hybrid');
       await buildStagingIndexes(session, parallel, embedded);
       options.onPhase?.('indexes');
