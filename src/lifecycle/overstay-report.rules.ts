@@ -9,7 +9,10 @@
 import type { OverstayOutcome } from './overstay.rules.js';
 import { compareText } from './stay.rules.js';
 
-/** One determination, as the report needs it. The caller supplies the country of citizenship. */
+/**
+ * One determination, as the report needs it. The caller supplies the country of citizenship: the
+ * one recorded at that admission (as the DHS report counts I-94 admissions), not the person's.
+ */
 export interface ReportInputRow {
   outcome: OverstayOutcome;
   /** Fiscal year of the expected departure date (`expectedDepartureFiscalYear`). */

@@ -206,7 +206,7 @@ function ReportBody({ report, requestedYear }: { report: OverstayReport; request
               testId="report-table-class"
             />
             <ReportTable
-              caption={`By country of citizenship, fiscal year ${year}`}
+              caption={`By country of citizenship (as recorded at admission), fiscal year ${year}`}
               keyHeader="Country of citizenship"
               rows={inYear('country_of_citizenship')}
               testId="report-table-country"
