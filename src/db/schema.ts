@@ -291,6 +291,8 @@ export interface VoluntaryDeparturesTable {
   granted_by: string;
   complied_on: DateOnly | null;
   departure_record_pk: Int8 | null;
+  /** Whether the departure in complied_on is only self-reported (null until complied with). */
+  complied_self_reported: boolean | null;
   created_at: DefaultTimestamp;
 }
 

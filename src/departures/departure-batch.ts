@@ -35,6 +35,7 @@ const afterLinking: LinkedHook = async (tx, linked) => {
             personId: l.personId,
             departedOn: l.record.data.departed_on,
             sourceRecordPk: l.sourceRecordPk,
+            selfReported: l.record.data.self_reported === true,
           },
         ]
       : [],

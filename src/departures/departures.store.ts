@@ -83,28 +83,61 @@ export async function saveIdempotent(
 
 /**
  * A departure on or after the grant and on or before depart_by complies with a voluntary
- * departure grant (8 CFR 1240.26); the earliest such departure of the batch is recorded on each
- * grant not yet complied with. One statement for the whole batch.
+ * departure grant (8 CFR 1240.26). The grant records the earliest carrier-confirmed such departure,
+ * else the earliest self-reported one (then marked unconfirmed), as the overstay rules weigh them:
+ * a departure of the batch replaces the recorded one when it is better by that order (a
+ * confirmed exit record arriving after a self-report confirms the grant). One statement for the
+ * whole batch.
  */
 export async function markVoluntaryDepartureCompliance(
   db: Q,
-  departures: { personId: string; departedOn: string; sourceRecordPk: string }[],
+  departures: { personId: string; departedOn: string; sourceRecordPk: string; selfReported: boolean }[],
 ): Promise<number> {
   if (!departures.length) return 0;
   const result = await sql<{ id: string }>`
     UPDATE voluntary_departures v
-    SET complied_on = first.departed_on, departure_record_pk = first.pk
+    SET complied_on = best.departed_on, departure_record_pk = best.pk, complied_self_reported = best.self_reported
     FROM (
-      SELECT DISTINCT ON (g.id) g.id, d.departed_on, d.pk
+      SELECT DISTINCT ON (g.id) g.id, d.departed_on, d.pk, d.self_reported
       FROM voluntary_departures g
       JOIN unnest(${departures.map((d) => d.personId)}::bigint[],
                   ${departures.map((d) => d.departedOn)}::date[],
-                  ${departures.map((d) => d.sourceRecordPk)}::bigint[]) AS d (person_id, departed_on, pk)
+                  ${departures.map((d) => d.sourceRecordPk)}::bigint[],
+                  ${departures.map((d) => d.selfReported)}::boolean[]) AS d (person_id, departed_on, pk, self_reported)
         ON d.person_id = g.person_id AND d.departed_on BETWEEN g.granted_on AND g.depart_by
       WHERE g.complied_on IS NULL
-      ORDER BY g.id, d.departed_on, d.pk
-    ) AS first
-    WHERE v.id = first.id
+         OR (d.self_reported, d.departed_on) < (g.complied_self_reported, g.complied_on)
+      ORDER BY g.id, d.self_reported, d.departed_on, d.pk
+    ) AS best
+    WHERE v.id = best.id
+    RETURNING v.id`.execute(db);
+  return result.rows.length;
+}
+
+/**
+ * Decides the grants of these people again from all of their departures, as they stand after a
+ * merge, split or undo moved records between people: a departure brought in may comply with a
+ * grant, and one moved away may leave a grant not complied with. Same order as above (earliest
+ * confirmed, else earliest self-reported). Returns the grants changed.
+ */
+export async function reassessVoluntaryDepartures(db: Q, personIds: string[]): Promise<number> {
+  if (!personIds.length) return 0;
+  const result = await sql<{ id: string }>`
+    UPDATE voluntary_departures v
+    SET complied_on = best.departed_on, departure_record_pk = best.pk, complied_self_reported = best.self_reported
+    FROM (
+      SELECT g.id, b.departed_on, b.pk, b.self_reported
+      FROM voluntary_departures g
+      LEFT JOIN LATERAL (
+        SELECT d.departed_on, d.source_record_pk AS pk, d.self_reported FROM departures d
+        WHERE d.person_id = g.person_id AND d.departed_on BETWEEN g.granted_on AND g.depart_by
+        ORDER BY d.self_reported, d.departed_on, d.id
+        LIMIT 1) b ON true
+      WHERE g.person_id = ANY(${personIds}::bigint[])
+    ) AS best
+    WHERE v.id = best.id
+      AND (v.complied_on, v.departure_record_pk, v.complied_self_reported)
+          IS DISTINCT FROM (best.departed_on, best.pk, best.self_reported)
     RETURNING v.id`.execute(db);
   return result.rows.length;
 }
@@ -115,29 +148,37 @@ export interface StoredGrant {
   departBy: string;
   grantedBy: string;
   compliedOn: string | null;
+  /** The departure in compliedOn is only self-reported (null while not complied with). */
+  compliedSelfReported: boolean | null;
 }
 
 /**
  * Records a voluntary departure grant for a person (undefined when there is no such person). A
  * departure already recorded on or after the grant and on or before depart_by complies with it
- * at once: the earliest such departure is recorded on the grant.
+ * at once: the earliest confirmed such departure, else the earliest self-reported one, is
+ * recorded on the grant.
  */
 export async function grantVoluntaryDeparture(
   db: Q,
   g: { personId: string; grantedOn: string; departBy: string; grantedBy: string },
 ): Promise<StoredGrant | undefined> {
-  const result = await sql<{ id: string; complied_on: string | null }>`
-    WITH first AS (
-      SELECT d.departed_on, d.source_record_pk FROM departures d
+  const result = await sql<{
+    id: string;
+    complied_on: string | null;
+    complied_self_reported: boolean | null;
+  }>`
+    WITH best AS (
+      SELECT d.departed_on, d.source_record_pk, d.self_reported FROM departures d
       WHERE d.person_id = ${g.personId} AND d.departed_on BETWEEN ${g.grantedOn}::date AND ${g.departBy}::date
-      ORDER BY d.departed_on, d.id
+      ORDER BY d.self_reported, d.departed_on, d.id
       LIMIT 1
     )
-    INSERT INTO voluntary_departures (person_id, granted_on, depart_by, granted_by, complied_on, departure_record_pk)
+    INSERT INTO voluntary_departures
+      (person_id, granted_on, depart_by, granted_by, complied_on, departure_record_pk, complied_self_reported)
     SELECT p.id, ${g.grantedOn}::date, ${g.departBy}::date, ${g.grantedBy},
-           (SELECT departed_on FROM first), (SELECT source_record_pk FROM first)
+           (SELECT departed_on FROM best), (SELECT source_record_pk FROM best), (SELECT self_reported FROM best)
     FROM people p WHERE p.id = ${g.personId}
-    RETURNING id, complied_on`.execute(db);
+    RETURNING id, complied_on, complied_self_reported`.execute(db);
   const row = result.rows[0];
   return (
     row && {
@@ -146,6 +187,7 @@ export async function grantVoluntaryDeparture(
       departBy: g.departBy,
       grantedBy: g.grantedBy,
       compliedOn: row.complied_on,
+      compliedSelfReported: row.complied_self_reported,
     }
   );
 }

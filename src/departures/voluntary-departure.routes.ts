@@ -33,7 +33,13 @@ const GrantResponse = z.object({
     compliedOn: z
       .string()
       .nullable()
-      .describe('The first recorded departure within the grant’s dates, if any: the grant was complied with'),
+      .describe(
+        'The departure within the grant’s dates that complies with it, if any: the earliest confirmed one, else the earliest self-reported one',
+      ),
+    compliedSelfReported: z
+      .boolean()
+      .nullable()
+      .describe('The departure in compliedOn is only self-reported, not yet confirmed by an exit record'),
   }),
   audit: z.object({ seq: z.string().describe('The audit entry that recorded the grant') }),
 });

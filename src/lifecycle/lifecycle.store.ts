@@ -254,7 +254,7 @@ export async function determinationCounts(db: Q) {
 export async function voluntaryDeparturesOf(db: Q, personId: string) {
   const rows = await db
     .selectFrom('voluntary_departures')
-    .select(['granted_on', 'depart_by', 'granted_by', 'complied_on'])
+    .select(['granted_on', 'depart_by', 'granted_by', 'complied_on', 'complied_self_reported'])
     .where('person_id', '=', personId)
     .orderBy('granted_on')
     .execute();
@@ -263,5 +263,6 @@ export async function voluntaryDeparturesOf(db: Q, personId: string) {
     departBy: r.depart_by,
     grantedBy: r.granted_by,
     compliedOn: r.complied_on,
+    compliedSelfReported: r.complied_self_reported,
   }));
 }

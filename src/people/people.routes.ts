@@ -139,6 +139,10 @@ const TimelineBody = z.object({
       departBy: z.string(),
       grantedBy: z.string(),
       compliedOn: z.string().nullable(),
+      compliedSelfReported: z
+        .boolean()
+        .nullable()
+        .describe('The departure in compliedOn is only self-reported, not yet confirmed by an exit record'),
     }),
   ),
   audit: z.object({ seq: z.string() }),

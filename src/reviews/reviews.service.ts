@@ -274,10 +274,10 @@ async function linkReviewedRecord(
     actor: actor.username,
     reason: `decided in review ${review.id}`,
   });
-  const departedOn = await departureOf(tx, review.sourceRecordPk);
-  if (departedOn) {
+  const departure = await departureOf(tx, review.sourceRecordPk);
+  if (departure) {
     await markVoluntaryDepartureCompliance(tx, [
-      { personId, departedOn, sourceRecordPk: review.sourceRecordPk },
+      { personId, ...departure, sourceRecordPk: review.sourceRecordPk },
     ]);
   }
   await refreshOverstays(tx, [personId], asOf);

@@ -1,5 +1,8 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { openDatabase, type Database } from '../../src/db/database.js';
-import { migrate } from '../../src/db/migrate.js';
+import { listMigrations, migrate } from '../../src/db/migrate.js';
 import { createScratchDatabase } from '../../src/db/scratch-database.js';
 import { ensureDefaultSources } from '../../src/ingest/index.js';
 
@@ -39,6 +42,40 @@ export async function openTestDatabase(engine: TestEngine): Promise<TestDatabase
     close: async () => {
       await d.close();
       await created.drop();
+    },
+  };
+}
+
+/**
+ * A database migrated up to, not including, migration `version` (from a copy of the earlier
+ * files: same names, same checksums), with the default sources: to test that migration on data
+ * written before it. `migrate(d.db)` then applies the rest.
+ */
+export async function openDatabaseBefore(engine: TestEngine, version: string): Promise<Database> {
+  let d: Database;
+  let drop = async () => {};
+  if (engine === 'pglite') {
+    d = await openDatabase({ kind: 'pglite-memory' });
+  } else {
+    const created = await createPgDatabase();
+    d = await openDatabase({ kind: 'postgres', url: created.url });
+    drop = created.drop;
+  }
+  const before = fs.mkdtempSync(path.join(os.tmpdir(), `passage-before-${version}-`));
+  try {
+    for (const m of listMigrations().filter((m) => m.version < version)) {
+      fs.writeFileSync(path.join(before, `${m.name}.sql`), m.sql);
+    }
+    await migrate(d.db, before);
+    await ensureDefaultSources(d.db);
+  } finally {
+    fs.rmSync(before, { recursive: true, force: true });
+  }
+  return {
+    ...d,
+    close: async () => {
+      await d.close();
+      await drop();
     },
   };
 }

@@ -205,6 +205,8 @@ export interface VoluntaryDeparture {
   departBy: string;
   grantedBy: string;
   compliedOn: string | null;
+  /** The departure in compliedOn is only self-reported, not yet confirmed by an exit record. */
+  compliedSelfReported: boolean | null;
 }
 
 /* ---- The overstay report ---- */

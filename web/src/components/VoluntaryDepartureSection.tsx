@@ -18,6 +18,13 @@ import { ErrorAlert } from './ErrorAlert';
 
 /** Where a grant stands on a date: a departure within its dates complies with it. */
 export function grantStatus(grant: VoluntaryDeparture, asOf: string): { label: string; tone: string } {
+  if (grant.compliedOn && grant.compliedSelfReported) {
+    // As the overstay rules weigh it: the person says they left; no exit record confirms it yet.
+    return {
+      label: `Departure reported on ${formatDate(grant.compliedOn)} (self-reported, unconfirmed)`,
+      tone: 'not_determinable',
+    };
+  }
   if (grant.compliedOn) {
     return { label: `Complied on ${formatDate(grant.compliedOn)}`, tone: 'departed_on_time' };
   }
@@ -126,9 +133,12 @@ function GrantForm({
       ({ grant, audit }) => {
         setSaving(false);
         setFields(EMPTY);
-        setRecorded(
-          `Grant recorded (audit entry #${audit.seq})${grant.compliedOn ? `: already complied with on ${formatDate(grant.compliedOn)}` : ''}.`,
-        );
+        const already = !grant.compliedOn
+          ? ''
+          : grant.compliedSelfReported
+            ? `: a self-reported departure on ${formatDate(grant.compliedOn)} (unconfirmed) falls within its dates`
+            : `: already complied with on ${formatDate(grant.compliedOn)}`;
+        setRecorded(`Grant recorded (audit entry #${audit.seq})${already}.`);
         onGranted();
       },
       (err: unknown) => {
