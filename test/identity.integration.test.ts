@@ -1,7 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FastifyInstance } from 'fastify';
-import { createSourceToken } from '../src/departures/index.js';
+import { createSourceToken, grantVoluntaryDeparture } from '../src/departures/index.js';
 import { ingestFile } from '../src/ingest/index.js';
+import { voluntaryDeparturesOf } from '../src/lifecycle/index.js';
 import { refineWithNewLabels } from '../src/people/index.js';
 import { buildTestApp, createTestAccount, signInAs, type Client } from './support/app.js';
 import { admissionsCsv, buildAdmissionRow, tempDir, writeFile } from './support/factories.js';
@@ -278,6 +279,13 @@ describe.each(ENGINES)('review queue, merges and splits on %s', (engine) => {
     const review = await reviewFor('EXIT-R-1');
     expect(review.kind).toBe('unlinked');
     const main = (await personOf('I94-R-1'))!;
+    const grant = await grantVoluntaryDeparture(d.db, {
+      personId: main,
+      grantedOn: '2025-08-01',
+      departBy: '2025-08-31',
+      grantedBy: 'IJ Testjudge',
+    });
+    expect(grant?.compliedOn).toBeNull();
     const res = await officer.send('POST', `/api/reviews/${review.id}/decision`, {
       decision: 'confirm',
       personId: main,
@@ -285,6 +293,14 @@ describe.each(ENGINES)('review queue, merges and splits on %s', (engine) => {
     });
     expect(res.statusCode).toBe(200);
     expect(await personOf('EXIT-R-1')).toBe(main);
+    // The departure linked in review complies with the grant.
+    expect(await voluntaryDeparturesOf(d.db, main)).toEqual([
+      expect.objectContaining({
+        grantedOn: '2025-08-01',
+        compliedOn: '2025-08-20',
+        compliedSelfReported: false,
+      }),
+    ]);
     const dep = await d.db
       .selectFrom('departures')
       .select('person_id')

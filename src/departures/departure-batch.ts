@@ -11,7 +11,7 @@ import {
   type Source,
 } from '../ingest/index.js';
 import type { SourceRow } from '../ingest/row-source.js';
-import { markVoluntaryDepartureCompliance } from './departures.store.js';
+import { decideVoluntaryDepartures } from './departures.store.js';
 
 /** What one request is told about its departures. */
 export interface DepartureResponse {
@@ -28,19 +28,8 @@ export interface DepartureResponse {
  * departure rows were marked resolved as they were projected, in the same transaction.)
  */
 const afterLinking: LinkedHook = async (tx, linked) => {
-  const departures = linked.flatMap((l) =>
-    l.personId && l.record.type === 'departure'
-      ? [
-          {
-            personId: l.personId,
-            departedOn: l.record.data.departed_on,
-            sourceRecordPk: l.sourceRecordPk,
-            selfReported: l.record.data.self_reported === true,
-          },
-        ]
-      : [],
-  );
-  await markVoluntaryDepartureCompliance(tx, departures);
+  const departed = linked.flatMap((l) => (l.personId && l.record.type === 'departure' ? [l.personId] : []));
+  await decideVoluntaryDepartures(tx, [...new Set(departed)]);
   await refreshOverstays(
     tx,
     linked.flatMap((l) => (l.personId ? [l.personId] : [])),

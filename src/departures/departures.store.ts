@@ -1,4 +1,4 @@
-import { sql, type Kysely, type Transaction } from 'kysely';
+import { sql, type Kysely, type RawBuilder, type Transaction } from 'kysely';
 import type { DB } from '../db/schema.js';
 import { insertRows } from '../db/unnest.js';
 import type { Source } from '../ingest/index.js';
@@ -82,45 +82,31 @@ export async function saveIdempotent(
 }
 
 /**
- * A departure on or after the grant and on or before depart_by complies with a voluntary
- * departure grant (8 CFR 1240.26). The grant records the earliest carrier-confirmed such departure,
- * else the earliest self-reported one (then marked unconfirmed), as the overstay rules weigh them:
- * a departure of the batch replaces the recorded one when it is better by that order (a
- * confirmed exit record arriving after a self-report confirms the grant). One statement for the
- * whole batch.
+ * The departure that complies with a voluntary departure grant of this person and dates (8 CFR
+ * 1240.26: on or after the grant, on or before depart_by): the earliest carrier-confirmed one,
+ * else the earliest self-reported one (then shown unconfirmed), as the overstay rules weigh them.
+ * A query of at most one row (departed_on, pk, self_reported), for a LATERAL join or a CTE.
  */
-export async function markVoluntaryDepartureCompliance(
-  db: Q,
-  departures: { personId: string; departedOn: string; sourceRecordPk: string; selfReported: boolean }[],
-): Promise<number> {
-  if (!departures.length) return 0;
-  const result = await sql<{ id: string }>`
-    UPDATE voluntary_departures v
-    SET complied_on = best.departed_on, departure_record_pk = best.pk, complied_self_reported = best.self_reported
-    FROM (
-      SELECT DISTINCT ON (g.id) g.id, d.departed_on, d.pk, d.self_reported
-      FROM voluntary_departures g
-      JOIN unnest(${departures.map((d) => d.personId)}::bigint[],
-                  ${departures.map((d) => d.departedOn)}::date[],
-                  ${departures.map((d) => d.sourceRecordPk)}::bigint[],
-                  ${departures.map((d) => d.selfReported)}::boolean[]) AS d (person_id, departed_on, pk, self_reported)
-        ON d.person_id = g.person_id AND d.departed_on BETWEEN g.granted_on AND g.depart_by
-      WHERE g.complied_on IS NULL
-         OR (d.self_reported, d.departed_on) < (g.complied_self_reported, g.complied_on)
-      ORDER BY g.id, d.self_reported, d.departed_on, d.pk
-    ) AS best
-    WHERE v.id = best.id
-    RETURNING v.id`.execute(db);
-  return result.rows.length;
+function complyingDeparture(
+  personId: RawBuilder<unknown>,
+  from: RawBuilder<unknown>,
+  to: RawBuilder<unknown>,
+) {
+  return sql`
+    SELECT d.departed_on, d.source_record_pk AS pk, d.self_reported FROM departures d
+    WHERE d.person_id = ${personId} AND d.departed_on BETWEEN ${from} AND ${to}
+    ORDER BY d.self_reported, d.departed_on, d.id
+    LIMIT 1`;
 }
 
 /**
- * Decides the grants of these people again from all of their departures, as they stand after a
- * merge, split or undo moved records between people: a departure brought in may comply with a
- * grant, and one moved away may leave a grant not complied with. Same order as above (earliest
- * confirmed, else earliest self-reported). Returns the grants changed.
+ * Decides these people's voluntary departure grants from their departures as they stand: after
+ * departures were linked to them (a confirmed exit record arriving after a self-report confirms
+ * the grant), a review linked one, or a merge, split or undo moved records between people (a
+ * departure brought in may comply with a grant, one moved away may leave it not complied with).
+ * One statement; returns the grants changed.
  */
-export async function reassessVoluntaryDepartures(db: Q, personIds: string[]): Promise<number> {
+export async function decideVoluntaryDepartures(db: Q, personIds: string[]): Promise<number> {
   if (!personIds.length) return 0;
   const result = await sql<{ id: string }>`
     UPDATE voluntary_departures v
@@ -128,11 +114,8 @@ export async function reassessVoluntaryDepartures(db: Q, personIds: string[]): P
     FROM (
       SELECT g.id, b.departed_on, b.pk, b.self_reported
       FROM voluntary_departures g
-      LEFT JOIN LATERAL (
-        SELECT d.departed_on, d.source_record_pk AS pk, d.self_reported FROM departures d
-        WHERE d.person_id = g.person_id AND d.departed_on BETWEEN g.granted_on AND g.depart_by
-        ORDER BY d.self_reported, d.departed_on, d.id
-        LIMIT 1) b ON true
+      LEFT JOIN LATERAL (${complyingDeparture(sql.ref('g.person_id'), sql.ref('g.granted_on'), sql.ref('g.depart_by'))}) b
+        ON true
       WHERE g.person_id = ANY(${personIds}::bigint[])
     ) AS best
     WHERE v.id = best.id
@@ -154,9 +137,7 @@ export interface StoredGrant {
 
 /**
  * Records a voluntary departure grant for a person (undefined when there is no such person). A
- * departure already recorded on or after the grant and on or before depart_by complies with it
- * at once: the earliest confirmed such departure, else the earliest self-reported one, is
- * recorded on the grant.
+ * departure already recorded within its dates complies with it at once (complyingDeparture).
  */
 export async function grantVoluntaryDeparture(
   db: Q,
@@ -167,16 +148,11 @@ export async function grantVoluntaryDeparture(
     complied_on: string | null;
     complied_self_reported: boolean | null;
   }>`
-    WITH best AS (
-      SELECT d.departed_on, d.source_record_pk, d.self_reported FROM departures d
-      WHERE d.person_id = ${g.personId} AND d.departed_on BETWEEN ${g.grantedOn}::date AND ${g.departBy}::date
-      ORDER BY d.self_reported, d.departed_on, d.id
-      LIMIT 1
-    )
+    WITH best AS (${complyingDeparture(sql`${g.personId}::bigint`, sql`${g.grantedOn}::date`, sql`${g.departBy}::date`)})
     INSERT INTO voluntary_departures
       (person_id, granted_on, depart_by, granted_by, complied_on, departure_record_pk, complied_self_reported)
     SELECT p.id, ${g.grantedOn}::date, ${g.departBy}::date, ${g.grantedBy},
-           (SELECT departed_on FROM best), (SELECT source_record_pk FROM best), (SELECT self_reported FROM best)
+           (SELECT departed_on FROM best), (SELECT pk FROM best), (SELECT self_reported FROM best)
     FROM people p WHERE p.id = ${g.personId}
     RETURNING id, complied_on, complied_self_reported`.execute(db);
   const row = result.rows[0];

@@ -1,4 +1,5 @@
 import { sql, type Kysely, type Transaction } from 'kysely';
+import pMap from 'p-map';
 import type { DB } from '../db/schema.js';
 import {
   determineOverstaysInSql,
@@ -132,21 +133,17 @@ export async function recomputeAllOverstays(
       // Read once, so that every slice's transaction cuts the person ids at the same places.
       const bounds = await personIdBounds(session);
       const slices = options.slices ?? (embedded ? 1 : defaultSlices(bounds.admissions));
-      const batches: BatchResult[] = [];
-      let nextSlice = 0;
-      const decideSlices = async () => {
-        for (let slice = nextSlice++; slice < slices; slice = nextSlice++) {
-          batches.push(
-            await (slices === 1 ? session : parallel)
-              .transaction()
-              .execute((tx) =>
-                determineOverstaysInSql(tx, asOf, { slices, slice, bounds, workMem, table: STAGING_TABLE }),
-              ),
-          );
-        }
-      };
       const concurrency = embedded ? 1 : Math.min(slices, options.concurrency ?? 2);
-      await Promise.all(Array.from({ length: concurrency }, decideSlices));
+      const batches: BatchResult[] = await pMap(
+        Array.from({ length: slices }, (_, slice) => slice),
+        (slice) =>
+          (slices === 1 ? session : parallel)
+            .transaction()
+            .execute((tx) =>
+              determineOverstaysInSql(tx, asOf, { slices, slice, bounds, workMem, table: STAGING_TABLE }),
+            ),
+        { concurrency },
+      );
       const hybrid = batches.flatMap((b) => b.hybridPersonIds);
       const people = batches.reduce((n, b) => n + b.people, 0);
       let determinations = batches.reduce((n, b) => n + b.determinations, 0);
@@ -155,20 +152,21 @@ export async function recomputeAllOverstays(
       const pageSize = options.pageSize ?? 1000;
       // The pure rules' pages side by side too: each page's facts query, rules and insert keep
       // one core busy between client and server.
-      let nextPage = 0;
       let decidedPeople = people - hybrid.length;
-      const decidePages = async () => {
-        for (let i = nextPage; i < hybrid.length; i = nextPage) {
-          nextPage += pageSize;
-          const ids = hybrid.slice(i, i + pageSize);
+      const pages = Array.from({ length: Math.ceil(hybrid.length / pageSize) }, (_, n) =>
+        hybrid.slice(n * pageSize, (n + 1) * pageSize),
+      );
+      await pMap(
+        pages,
+        async (ids) => {
           const rows = await determineWithRules(parallel, ids, asOf);
           await saveStagedDeterminations(parallel, STAGING_TABLE, rows);
           determinations += rows.length;
           decidedPeople += ids.length;
           onProgress?.(decidedPeople, determinations);
-        }
-      };
-      await Promise.all(Array.from({ length: concurrency }, decidePages));
+        },
+        { concurrency },
+      );
       options.onPhase?.('hybrid');
       await buildStagingIndexes(session, parallel, embedded);
       options.onPhase?.('indexes');

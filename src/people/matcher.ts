@@ -141,11 +141,9 @@ export class PersonMatcher {
    */
   renamePeople(ids: ReadonlyMap<string, string>): void {
     for (const [from, to] of ids) this.index.renameCluster(from, to);
-    if (ids.size > 0) {
-      for (const p of this.addedSinceRename) {
-        const to = ids.get(p.personId);
-        if (to !== undefined) p.personId = to;
-      }
+    for (const p of this.addedSinceRename) {
+      const to = ids.get(p.personId);
+      if (to !== undefined) p.personId = to;
     }
     this.addedSinceRename = [];
   }

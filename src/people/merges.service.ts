@@ -2,7 +2,7 @@ import type { Kysely, Transaction } from 'kysely';
 import type { DB } from '../db/schema.js';
 import { can, Permission, type RequestContext } from '../access/index.js';
 import { appendAudit } from '../audit/index.js';
-import { reassessVoluntaryDepartures } from '../departures/departures.store.js';
+import { decideVoluntaryDepartures } from '../departures/departures.store.js';
 import { refreshOverstays } from '../lifecycle/index.js';
 import { conflict, forbidden, invalid, notFound } from '../shared/errors.js';
 import { lockLinking } from './matching.store.js';
@@ -108,7 +108,7 @@ export async function mergeInTx(
     reason: `merged into person ${intoPersonId} (identity event ${eventId})`,
   });
   await setMergedInto(tx, fromPersonId, intoPersonId);
-  await reassessVoluntaryDepartures(tx, [fromPersonId, intoPersonId]);
+  await decideVoluntaryDepartures(tx, [fromPersonId, intoPersonId]);
   await refreshOverstays(tx, [fromPersonId, intoPersonId], c.asOf);
   const event = (await findEvent(tx, eventId))!;
   const auditSeq = await audit(tx, c, 'person.merge', intoPersonId, {
@@ -153,7 +153,7 @@ export async function splitInTx(
     actor: c.actor.username,
     reason: `split onto person ${newPerson} (identity event ${eventId})`,
   });
-  await reassessVoluntaryDepartures(tx, [personId, newPerson!]);
+  await decideVoluntaryDepartures(tx, [personId, newPerson!]);
   await refreshOverstays(tx, [personId, newPerson!], c.asOf);
   const event = (await findEvent(tx, eventId))!;
   const auditSeq = await audit(tx, c, 'person.split', personId, {
@@ -205,7 +205,7 @@ export async function undoInTx(
     actor: c.actor.username,
     reason: `${kind.replace('_', ' ')} (identity event ${undoId})`,
   });
-  await reassessVoluntaryDepartures(tx, [back, original.toPersonId]);
+  await decideVoluntaryDepartures(tx, [back, original.toPersonId]);
   await refreshOverstays(tx, [back, original.toPersonId], c.asOf);
   const event = (await findEvent(tx, undoId))!;
   const auditSeq = await audit(tx, c, 'identity_event.undo', back, { event: undoId, undoes: eventId });

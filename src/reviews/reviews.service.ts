@@ -2,7 +2,7 @@ import type { Kysely, Transaction } from 'kysely';
 import type { DB } from '../db/schema.js';
 import { can, Permission, type RequestContext } from '../access/index.js';
 import { appendAudit } from '../audit/index.js';
-import { markVoluntaryDepartureCompliance } from '../departures/departures.store.js';
+import { decideVoluntaryDepartures } from '../departures/departures.store.js';
 import { refreshOverstays } from '../lifecycle/index.js';
 import type { PairEvidence } from '../matching/index.js';
 import {
@@ -19,7 +19,6 @@ import {
   closeReview,
   countPending,
   currentPerson,
-  departureOf,
   findReview,
   identitiesByKey,
   insertLabels,
@@ -274,11 +273,6 @@ async function linkReviewedRecord(
     actor: actor.username,
     reason: `decided in review ${review.id}`,
   });
-  const departure = await departureOf(tx, review.sourceRecordPk);
-  if (departure) {
-    await markVoluntaryDepartureCompliance(tx, [
-      { personId, ...departure, sourceRecordPk: review.sourceRecordPk },
-    ]);
-  }
+  await decideVoluntaryDepartures(tx, [personId]);
   await refreshOverstays(tx, [personId], asOf);
 }

@@ -223,16 +223,3 @@ export async function insertLabels(
     )
     .execute();
 }
-
-/** The date of a departure record, and whether it is self-reported (null: not a departure). */
-export async function departureOf(
-  db: Q,
-  sourceRecordPk: string,
-): Promise<{ departedOn: string; selfReported: boolean } | null> {
-  const row = await db
-    .selectFrom('departures')
-    .select(['departed_on', 'self_reported'])
-    .where('source_record_pk', '=', sourceRecordPk)
-    .executeTakeFirst();
-  return row ? { departedOn: row.departed_on, selfReported: row.self_reported } : null;
-}
