@@ -116,13 +116,19 @@ describe.each(ENGINES)('overstay batch in SQL on %s', (engine) => {
     return storedRows(d);
   }
 
-  it.each(AS_OFS)(
-    'gives, as of %s, exactly the rows of the pure rules for everyone it decides, leaving only the flagged people',
-    async (asOf) => {
+  // simplePath false sends the simple people (one admission, at most one departure, no
+  // application) through the stay joins too, so both ways of deciding them are compared.
+  it.each(AS_OFS.flatMap((asOf) => [true, false].map((simplePath) => ({ asOf, simplePath }))))(
+    'gives, as of $asOf (simple path $simplePath), exactly the rows of the pure rules for everyone it decides, leaving only the flagged people',
+    async ({ asOf, simplePath }) => {
       const pure = await pureRows(asOf);
       await clear(d);
-      const batch = await d.db.transaction().execute((tx) => determineOverstaysInSql(tx, asOf));
+      const batch = await d.db
+        .transaction()
+        .execute((tx) => determineOverstaysInSql(tx, asOf, { simplePath, jit: engine === 'postgres' }));
       const sql = await storedRows(d);
+      const { facts } = await loadFactsForPeople(d.db, personIds);
+      expect(batch.people).toBe([...facts.values()].filter((f) => f.admissions.length > 0).length);
 
       const hybrid = await expectedHybrid(asOf);
       expect(batch.hybridPersonIds).toEqual(hybrid);

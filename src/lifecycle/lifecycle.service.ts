@@ -2,6 +2,7 @@ import { sql, type Kysely, type Transaction } from 'kysely';
 import pMap from 'p-map';
 import type { DB } from '../db/schema.js';
 import {
+  batchSources,
   determineOverstaysInSql,
   isEmbedded,
   personIdBounds,
@@ -132,16 +133,23 @@ export async function recomputeAllOverstays(
       options.onPhase?.('staging');
       // Read once, so that every slice's transaction cuts the person ids at the same places.
       const bounds = await personIdBounds(session);
+      const sources = await batchSources(session);
       const slices = options.slices ?? (embedded ? 1 : defaultSlices(bounds.admissions));
       const concurrency = embedded ? 1 : Math.min(slices, options.concurrency ?? 2);
       const batches: BatchResult[] = await pMap(
         Array.from({ length: slices }, (_, slice) => slice),
         (slice) =>
-          (slices === 1 ? session : parallel)
-            .transaction()
-            .execute((tx) =>
-              determineOverstaysInSql(tx, asOf, { slices, slice, bounds, workMem, table: STAGING_TABLE }),
-            ),
+          (slices === 1 ? session : parallel).transaction().execute((tx) =>
+            determineOverstaysInSql(tx, asOf, {
+              slices,
+              slice,
+              bounds,
+              sources,
+              workMem,
+              jit: !embedded,
+              table: STAGING_TABLE,
+            }),
+          ),
         { concurrency },
       );
       const hybrid = batches.flatMap((b) => b.hybridPersonIds);
