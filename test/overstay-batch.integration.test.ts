@@ -236,6 +236,40 @@ describe.each(ENGINES)('overstay batch in SQL on %s', (engine) => {
     await sql`DELETE FROM admissions WHERE person_id = ${arrived}`.execute(d.db);
   });
 
+  it('drops the row of an admission deleted while the batch ran, and moves one relinked meanwhile', async () => {
+    // Both people exist before the batch, so its snapshot decides their admissions.
+    const [kept, moved] = await writePeople(d.db, [
+      { label: 'loses an admission', adm: [{ on: '2024-01-10' }, { on: '2024-09-01' }] },
+      { label: 'whose admission moves', adm: [{ on: '2024-05-05' }], dep: [{ on: '2024-06-01' }] },
+    ]);
+    const ids = async (person: string) =>
+      (
+        await sql<{
+          id: string;
+        }>`SELECT id FROM admissions WHERE person_id = ${person} ORDER BY admitted_on`.execute(d.db)
+      ).rows.map((r) => r.id);
+    const [deleted] = await ids(kept!);
+    const [relinked] = await ids(moved!);
+    const result = await recomputeAllOverstays(d.db, CASES_AS_OF, undefined, {
+      beforeSwap: async (session) => {
+        const q = engine === 'postgres' ? d.db : session;
+        await sql`DELETE FROM admissions WHERE id = ${deleted!}`.execute(q);
+        await q.transaction().execute(async (tx) => {
+          await sql`UPDATE admissions SET person_id = ${kept!} WHERE id = ${relinked!}`.execute(tx);
+          await refreshOverstays(tx, [kept!, moved!], CASES_AS_OF);
+        });
+      },
+    });
+    expect(result.recomputedDirty).toBe(2);
+    const stored = await storedRows(d);
+    expect(stored.has(deleted!)).toBe(false);
+    expect(String(stored.get(relinked!)?.person_id)).toBe(kept);
+    expect(differences(await pureRows(CASES_AS_OF, [...personIds, kept!, moved!]), stored)).toEqual([]);
+    // Back to the facts the other tests expect.
+    await sql`DELETE FROM departures WHERE person_id = ${moved!}`.execute(d.db);
+    await sql`DELETE FROM admissions WHERE person_id IN (${kept!}, ${moved!})`.execute(d.db);
+  });
+
   it('swaps in a table with the indexes and constraints of the migrated one, and no staging table left', async () => {
     const shape = async (db: TestDatabase['db']) => {
       const { rows } = await sql<{ def: string }>`

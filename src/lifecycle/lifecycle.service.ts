@@ -242,11 +242,15 @@ async function recomputeDirty(
   asOf: string,
   pageSize: number,
 ): Promise<{ seq: string; people: number }> {
-  const { personIds, seq } = await dirtyPeople(db, afterSeq);
+  const { personIds, deletedAdmissionIds, seq } = await dirtyPeople(db, afterSeq);
+  // The staged rows of admissions deleted meanwhile go; every other stale row is one of a dirty
+  // person's admissions (one that moved is recomputed with the person it moved to, whom the
+  // move also refreshed) and is replaced by admission id.
+  await saveStagedDeterminations(db, STAGING_TABLE, [], { deletedAdmissionIds });
   for (let i = 0; i < personIds.length; i += pageSize) {
     const ids = personIds.slice(i, i + pageSize);
     const rows = await determineWithRules(db, ids, asOf);
-    await saveStagedDeterminations(db, STAGING_TABLE, rows, { personIds: ids });
+    await saveStagedDeterminations(db, STAGING_TABLE, rows, { deletedAdmissionIds: [] });
   }
   return { seq, people: personIds.length };
 }

@@ -200,18 +200,21 @@ export async function saveDeterminations(db: Q, rows: DeterminationRow[]): Promi
 
 /**
  * Writes determinations into the batch's staging table (overstay-swap.store.ts), which has no
- * unique index while it is filled: with `replace`, the admissions' rows and the people's rows
- * already there are deleted first (use it only once the staging table is indexed).
+ * unique index while it is filled: with `replace`, the rows of these determinations' admissions
+ * and of the admissions deleted meanwhile are deleted first (use it only once the staging table
+ * has its primary key).
  */
 export async function saveStagedDeterminations(
   db: Q,
   table: string,
   rows: DeterminationRow[],
-  replace?: { personIds: string[] },
+  replace?: { deletedAdmissionIds: string[] },
 ): Promise<void> {
   if (replace) {
-    await sql`DELETE FROM ${sql.table(table)} WHERE person_id = ANY(${replace.personIds}::bigint[])
-      OR admission_id = ANY(${rows.map((r) => r.admissionId)}::bigint[])`.execute(db);
+    const ids = [...rows.map((r) => r.admissionId), ...replace.deletedAdmissionIds];
+    if (ids.length) {
+      await sql`DELETE FROM ${sql.table(table)} WHERE admission_id = ANY(${ids}::bigint[])`.execute(db);
+    }
   }
   if (!rows.length) {
     return;

@@ -26,10 +26,9 @@ type Q = Kysely<DB> | Transaction<DB>;
 
 export const STAGING_TABLE = 'overstay_determinations_next';
 const LIVE_TABLE = 'overstay_determinations';
-/** The indexes of migrations 0002/0005 on the live table, built on the staging table. */
+/** The indexes of the live table (migrations 0002, 0005, 0008), built on the staging table. */
 const INDEXES = [
   { name: 'overstay_determinations_pkey', ddl: 'ADD CONSTRAINT {name} PRIMARY KEY (admission_id)' },
-  { name: 'overstay_determinations_person_idx', ddl: 'CREATE INDEX {name} ON {table} (person_id)' },
 ] as const;
 /** Any constant: one batch recompute at a time per database. */
 const BATCH_LOCK_KEY = 7_215_004;
@@ -81,12 +80,24 @@ export function stagingIndexStatements(): string[] {
   });
 }
 
-/** People recorded dirty after `afterSeq`, and the last seq read. */
-export async function dirtyPeople(db: Q, afterSeq: string): Promise<{ personIds: string[]; seq: string }> {
-  const { rows } = await sql<{ ids: string[] | null; seq: string | null }>`
-    SELECT array_agg(DISTINCT person_id::text) AS ids, max(seq)::text AS seq
+/**
+ * People recorded dirty after `afterSeq`, the admissions deleted meanwhile (whose staged rows
+ * must go), and the last seq read.
+ */
+export async function dirtyPeople(
+  db: Q,
+  afterSeq: string,
+): Promise<{ personIds: string[]; deletedAdmissionIds: string[]; seq: string }> {
+  const { rows } = await sql<{ ids: string[] | null; deleted: string[] | null; seq: string | null }>`
+    SELECT array_agg(DISTINCT person_id::text) AS ids,
+           array_agg(DISTINCT deleted_admission_id::text) FILTER (WHERE deleted_admission_id IS NOT NULL) AS deleted,
+           max(seq)::text AS seq
     FROM overstay_batch_dirty WHERE seq > ${afterSeq}::bigint`.execute(db);
-  return { personIds: rows[0]?.ids ?? [], seq: rows[0]?.seq ?? afterSeq };
+  return {
+    personIds: rows[0]?.ids ?? [],
+    deletedAdmissionIds: rows[0]?.deleted ?? [],
+    seq: rows[0]?.seq ?? afterSeq,
+  };
 }
 
 /**
