@@ -1,5 +1,5 @@
 import { sql, type Kysely, type Transaction } from 'kysely';
-import pMap from 'p-map';
+import PQueue from 'p-queue';
 import type { DB } from '../db/schema.js';
 import {
   batchSources,
@@ -136,45 +136,57 @@ export async function recomputeAllOverstays(
       const sources = await batchSources(session);
       const slices = options.slices ?? (embedded ? 1 : defaultSlices(bounds.admissions));
       const concurrency = embedded ? 1 : Math.min(slices, options.concurrency ?? 2);
-      const batches: BatchResult[] = await pMap(
-        Array.from({ length: slices }, (_, slice) => slice),
-        (slice) =>
-          (slices === 1 ? session : parallel).transaction().execute((tx) =>
-            determineOverstaysInSql(tx, asOf, {
-              slices,
-              slice,
-              bounds,
-              sources,
-              workMem,
-              jit: !embedded,
-              table: STAGING_TABLE,
-            }),
-          ),
-        { concurrency },
-      );
-      const hybrid = batches.flatMap((b) => b.hybridPersonIds);
-      const people = batches.reduce((n, b) => n + b.people, 0);
-      let determinations = batches.reduce((n, b) => n + b.determinations, 0);
-      onProgress?.(people - hybrid.length, determinations);
-      options.onPhase?.('sql');
       const pageSize = options.pageSize ?? 1000;
-      // The pure rules' pages side by side too: each page's facts query, rules and insert keep
-      // one core busy between client and server.
-      let decidedPeople = people - hybrid.length;
-      const pages = Array.from({ length: Math.ceil(hybrid.length / pageSize) }, (_, n) =>
-        hybrid.slice(n * pageSize, (n + 1) * pageSize),
-      );
-      await pMap(
-        pages,
-        async (ids) => {
-          const rows = await determineWithRules(parallel, ids, asOf);
-          await saveStagedDeterminations(parallel, STAGING_TABLE, rows);
-          determinations += rows.length;
-          decidedPeople += ids.length;
-          onProgress?.(decidedPeople, determinations);
-        },
-        { concurrency },
-      );
+      // One queue for the slices and the pure rules' pages: a slice's hybrid people are queued
+      // as pages when it finishes, behind the slices still waiting, so that the pages fill the
+      // cores the last slices leave idle (each page's facts query, rules and insert keep one
+      // core busy between client and server).
+      const queue = new PQueue({ concurrency });
+      const failures: unknown[] = [];
+      const enqueue = (task: () => Promise<void>) => {
+        queue.add(task).catch((err: unknown) => {
+          failures.push(err);
+          queue.clear(); // nothing more is started; what runs finishes
+        });
+      };
+      let people = 0;
+      let decidedPeople = 0;
+      let determinations = 0;
+      let hybridPeople = 0;
+      let slicesLeft = slices;
+      const decidePage = async (ids: string[]) => {
+        const rows = await determineWithRules(parallel, ids, asOf);
+        await saveStagedDeterminations(parallel, STAGING_TABLE, rows);
+        determinations += rows.length;
+        decidedPeople += ids.length;
+        onProgress?.(decidedPeople, determinations);
+      };
+      const decideSlice = async (slice: number) => {
+        const batch: BatchResult = await (slices === 1 ? session : parallel).transaction().execute((tx) =>
+          determineOverstaysInSql(tx, asOf, {
+            slices,
+            slice,
+            bounds,
+            sources,
+            workMem,
+            jit: !embedded,
+            table: STAGING_TABLE,
+          }),
+        );
+        people += batch.people;
+        hybridPeople += batch.hybridPersonIds.length;
+        decidedPeople += batch.people - batch.hybridPersonIds.length;
+        determinations += batch.determinations;
+        onProgress?.(decidedPeople, determinations);
+        for (let i = 0; i < batch.hybridPersonIds.length; i += pageSize) {
+          const ids = batch.hybridPersonIds.slice(i, i + pageSize);
+          enqueue(() => decidePage(ids));
+        }
+        if (--slicesLeft === 0) options.onPhase?.('sql');
+      };
+      for (let slice = 0; slice < slices; slice++) enqueue(() => decideSlice(slice));
+      await queue.onIdle();
+      if (failures.length) throw failures[0];
       options.onPhase?.('hybrid');
       await buildStagingIndexes(session, parallel, embedded);
       options.onPhase?.('indexes');
@@ -192,7 +204,7 @@ export async function recomputeAllOverstays(
       return {
         people,
         determinations,
-        hybridPeople: hybrid.length,
+        hybridPeople,
         slices,
         recomputedDirty: caughtUp.people + last.people,
       };
