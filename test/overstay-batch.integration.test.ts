@@ -291,6 +291,16 @@ describe.each(ENGINES)('overstay batch in SQL on %s', (engine) => {
     expect(rows[0]?.t).toBeNull();
   });
 
+  // PGlite ignores workMem (one session with its own settings), so the failure is made there only.
+  it.skipIf(engine === 'pglite')('fails the batch when a slice fails, leaving no staging table', async () => {
+    await expect(
+      recomputeAllOverstays(d.db, CASES_AS_OF, undefined, { slices: 4, workMem: 'not a size' }),
+    ).rejects.toThrow(/work_mem/);
+    const { rows } = await sql<{ t: string | null }>`
+      SELECT to_regclass('overstay_determinations_next')::text AS t`.execute(d.db);
+    expect(rows[0]?.t).toBeNull();
+  });
+
   it('refuses an as-of that is not a real date', async () => {
     await expect(recomputeAllOverstays(d.db, '2025-02-30')).rejects.toThrow(RangeError);
   });
