@@ -26,6 +26,7 @@ import {
   determinationCounts,
   loadFactsForPeople,
   saveDeterminations,
+  deleteStagedDeterminations,
   saveStagedDeterminations,
   type DeterminationRow,
 } from './lifecycle.store.js';
@@ -258,11 +259,11 @@ async function recomputeDirty(
   // The staged rows of admissions deleted meanwhile go; every other stale row is one of a dirty
   // person's admissions (one that moved is recomputed with the person it moved to, whom the
   // move also refreshed) and is replaced by admission id.
-  await saveStagedDeterminations(db, STAGING_TABLE, [], { deletedAdmissionIds });
+  await deleteStagedDeterminations(db, STAGING_TABLE, deletedAdmissionIds);
   for (let i = 0; i < personIds.length; i += pageSize) {
     const ids = personIds.slice(i, i + pageSize);
     const rows = await determineWithRules(db, ids, asOf);
-    await saveStagedDeterminations(db, STAGING_TABLE, rows, { deletedAdmissionIds: [] });
+    await saveStagedDeterminations(db, STAGING_TABLE, rows, { replace: true });
   }
   return { seq, people: personIds.length };
 }

@@ -200,27 +200,40 @@ export async function saveDeterminations(db: Q, rows: DeterminationRow[]): Promi
 
 /**
  * Writes determinations into the batch's staging table (overstay-swap.store.ts), which has no
- * unique index while it is filled: with `replace`, the rows of these determinations' admissions
- * and of the admissions deleted meanwhile are deleted first (use it only once the staging table
- * has its primary key).
+ * unique index while it is filled: with `replace`, the rows already there for these
+ * determinations' admissions are deleted first (only once the staging table has its primary key).
  */
 export async function saveStagedDeterminations(
   db: Q,
   table: string,
   rows: DeterminationRow[],
-  replace?: { deletedAdmissionIds: string[] },
+  { replace = false }: { replace?: boolean } = {},
 ): Promise<void> {
-  if (replace) {
-    const ids = [...rows.map((r) => r.admissionId), ...replace.deletedAdmissionIds];
-    if (ids.length) {
-      await sql`DELETE FROM ${sql.table(table)} WHERE admission_id = ANY(${ids}::bigint[])`.execute(db);
-    }
-  }
   if (!rows.length) {
     return;
   }
+  if (replace) {
+    await deleteStagedDeterminations(
+      db,
+      table,
+      rows.map((r) => r.admissionId),
+    );
+  }
   const staged = db.$extendTables<Record<string, DB['overstay_determinations']>>();
   await staged.insertInto(table).values(rows.map(storedColumns)).execute();
+}
+
+/** Deletes these admissions' rows from the batch's staging table. */
+export async function deleteStagedDeterminations(
+  db: Q,
+  table: string,
+  admissionIds: string[],
+): Promise<void> {
+  if (admissionIds.length) {
+    await sql`DELETE FROM ${sql.table(table)} WHERE admission_id = ANY(${admissionIds}::bigint[])`.execute(
+      db,
+    );
+  }
 }
 
 /** Counts by (fiscal year, class, country, outcome) for the report; the rules suppress small cells. */

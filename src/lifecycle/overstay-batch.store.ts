@@ -11,7 +11,7 @@
  * without numbering stays or joining records to them; only the others go through the stay CTEs.
  * PostgreSQL's executor costs about a microsecond a row for each sort, window, hash or
  * materialized CTE a row passes through, so the steps a row skips are the time saved (at 10M
- * admissions the SQL phase went from 82 s to 75 s, docs/benchmarks.md).
+ * admissions the SQL phase went from ~99 s to ~78 s back to back, docs/benchmarks.md).
  *
  * People the SQL does not decide are returned to the caller, which runs the pure rules for them
  * (hybrid): a stay with two or more applications (their replay, with one pending application
@@ -66,6 +66,16 @@ const odd = (rid: string, sourceId: string, dates: string[], sources: BatchSourc
   return `(${dates.map(outOfRange).join(' OR ')} OR (octet_length(${rid}) <> length(${rid}) AND ${rid} ~ ${EXOTIC})
     OR ${rankOf(sourceId, sources)} IS NULL${oddIds.length ? ` OR ${sourceId} IN (${oddIds.join(', ')})` : ''})`;
 };
+/** openStay's check on the admission dates of stay `t`: its data-error rule, or NULL. */
+const admissionRule = (t: string) => `CASE WHEN ${t}.ds THEN CASE WHEN ${t}.admit_until IS NOT NULL
+         THEN 'admission.duration_of_status_with_until' END
+       WHEN ${t}.admit_until IS NULL THEN 'admission.no_end_date'
+       WHEN ${t}.admit_until < ${t}.admitted_on THEN 'admission.until_before_admitted' END`;
+/** The end of the authorized stay from the admission alone (none for D/S or unreadable dates). */
+const admitUntil = (t: string) =>
+  `CASE WHEN NOT ${t}.ds AND ${t}.admit_until >= ${t}.admitted_on THEN ${t}.admit_until END`;
+/** The admission rules that block a determination, as openStay and placeIssues raise them. */
+const BLOCKING_ADMISSION = `('admission.no_end_date', 'admission.until_before_admitted')`;
 /**
  * This transaction's share of the people: person ids $2 to $3. A range, not a modulo: each slice
  * then reads only its own rows through the person_id indexes instead of scanning every table
@@ -94,18 +104,22 @@ app_people AS (SELECT DISTINCT ap.person_id FROM applications ap WHERE ${slice('
 -- no application and nothing odd (most people); those are decided by the simple CTEs below
 -- without numbering stays or joining records to them.
 first_pass AS MATERIALIZED (
-  SELECT a.id, a.person_id, a.class_of_admission AS cls, a.admitted_on, a.admit_until,
-         a.duration_of_status AS ds, a.country_of_citizenship AS country,
-         ${rankOf('a.source_id', sources)} AS code_rank, a.source_record_id AS rid,
-         ${odd('a.source_record_id', 'a.source_id', ['a.admitted_on', 'a.admit_until'], sources)} AS odd,
-         ${simplePath ? '' : 'false AND '}(m.person_id IS NULL AND ap.person_id IS NULL AND coalesce(dp.n, 0) <= 1
-          AND dp.odd IS NOT TRUE) AS simple_person,
-         dp.departed_on AS dep_on, dp.pk AS dep_pk
-  FROM admissions a
-  LEFT JOIN multi m ON m.person_id = a.person_id
-  LEFT JOIN dep_person dp ON dp.person_id = a.person_id
-  LEFT JOIN app_people ap ON ap.person_id = a.person_id
-  WHERE a.person_id IS NOT NULL AND ${slice('a.person_id')}
+  SELECT x.*, ${simplePath ? 'x.simple_person AND x.odd IS NOT TRUE' : 'false'} AS simple
+  FROM (
+    SELECT a.id, a.person_id, a.class_of_admission AS cls, a.admitted_on, a.admit_until,
+           a.duration_of_status AS ds, a.country_of_citizenship AS country,
+           ${rankOf('a.source_id', sources)} AS code_rank, a.source_record_id AS rid,
+           ${odd('a.source_record_id', 'a.source_id', ['a.admitted_on', 'a.admit_until'], sources)} AS odd,
+           m.person_id IS NULL AND ap.person_id IS NULL AND coalesce(dp.n, 0) <= 1
+             AND dp.odd IS NOT TRUE AS simple_person,
+           dp.departed_on AS dep_on, dp.pk AS dep_pk
+    FROM admissions a
+    LEFT JOIN multi m ON m.person_id = a.person_id
+    LEFT JOIN dep_person dp ON dp.person_id = a.person_id
+    LEFT JOIN app_people ap ON ap.person_id = a.person_id
+    WHERE a.person_id IS NOT NULL AND ${slice('a.person_id')}
+    OFFSET 0 -- odd computed once per row, not again for simple
+  ) x
 ),
 -- analyseStays for the other people: their admissions in date then source-record order. Those on
 -- or before as-of are the stays, and come first; later ones are reported, not decided.
@@ -114,7 +128,7 @@ admitted AS MATERIALIZED (
          row_number() OVER w AS stay_no,
          CASE WHEN lead(admitted_on) OVER w <= $1::date THEN lead(admitted_on) OVER w END AS next_on,
          first_value(admitted_on) OVER w AS first_on
-  FROM first_pass WHERE NOT (simple_person AND odd IS NOT TRUE)
+  FROM first_pass WHERE NOT simple
   WINDOW w AS (PARTITION BY person_id ORDER BY admitted_on, code_rank, rid COLLATE "C")
 ),
 -- The other people's stays (on or before as-of), decided through the joins below.
@@ -136,7 +150,7 @@ deps AS (
     OR (st.stay_no = 1 AND d.departed_on < st.admitted_on))
 ),
 -- Per stay, the departures placed in it, in one pass: how many, how many confirmed, their dates'
--- range, the only one's record when there is one, and the records that could not be placed.
+-- range, and the only one's record when there is one.
 dep_stats AS (
   SELECT stay_id,
          count(*) FILTER (WHERE problem IS NULL) AS n,
@@ -211,10 +225,8 @@ const DECIDED_STAYS = `
 -- admission dates.
 s0 AS (
   SELECT st.id, st.person_id, st.cls, st.country, st.ds,
-         CASE WHEN NOT st.ds AND st.admit_until >= st.admitted_on THEN st.admit_until END AS until0,
-         CASE WHEN st.ds THEN CASE WHEN st.admit_until IS NOT NULL THEN 'admission.duration_of_status_with_until' END
-              WHEN st.admit_until IS NULL THEN 'admission.no_end_date'
-              WHEN st.admit_until < st.admitted_on THEN 'admission.until_before_admitted' END AS admission_rule,
+         ${admitUntil('st')} AS until0,
+         ${admissionRule('st')} AS admission_rule,
          a.pk AS a_pk, a.kind, a.outc, a.dec, a.approved_until,
          CASE WHEN a.stay_id IS NULL THEN NULL
               WHEN st.ds THEN 'timely'
@@ -255,7 +267,7 @@ s1d AS (
            CASE WHEN admission_rule IS NULL THEN '{}'::text[] ELSE ARRAY[admission_rule] END
          ELSE ARRAY(SELECT r FROM unnest(o.rules || admission_rule) r WHERE r IS NOT NULL ORDER BY r COLLATE "C")
     END AS errors,
-    CASE WHEN admission_rule IN ('admission.no_end_date', 'admission.until_before_admitted') THEN admission_rule
+    CASE WHEN admission_rule IN ${BLOCKING_ADMISSION} THEN admission_rule
          WHEN o.departure_before_admission THEN 'departure.before_admission' END AS blocking
   FROM s1
   LEFT JOIN dep_stats ds ON ds.stay_id = s1.id
@@ -298,23 +310,22 @@ decided AS (
     errors AS data_error_rules
   FROM s2
 ),
--- The simple people's stays (see admitted): decideStay and judge with one departure at most and
--- no application, so the authorized stay ends at admit-until; the same rules as above.
+-- The simple people's stays (see first_pass): decideStay and judge with one departure at most and
+-- no application, so the authorized stay ends at admit-until; the rules of s1 … decided above
+-- without the application's branches (the equivalence tests compare both paths with the rules).
 simple0 AS (
   SELECT id, person_id, cls, country, ds,
-         CASE WHEN NOT ds AND admit_until >= admitted_on THEN admit_until END AS until0,
-         CASE WHEN ds THEN CASE WHEN admit_until IS NOT NULL THEN 'admission.duration_of_status_with_until' END
-              WHEN admit_until IS NULL THEN 'admission.no_end_date'
-              WHEN admit_until < admitted_on THEN 'admission.until_before_admitted' END AS admission_rule,
+         ${admitUntil('f')} AS until0,
+         ${admissionRule('f')} AS admission_rule,
          CASE WHEN dep_on > $1::date THEN 'departure.in_future'
               WHEN dep_on < admitted_on THEN 'departure.before_admission' END AS dep_problem,
          dep_on, dep_pk
-  FROM first_pass WHERE simple_person AND odd IS NOT TRUE AND admitted_on <= $1::date
+  FROM first_pass f WHERE simple AND admitted_on <= $1::date
   OFFSET 0 -- computed once per row, not at every use below
 ),
 simple1 AS (
   SELECT simple0.*,
-    CASE WHEN admission_rule IN ('admission.no_end_date', 'admission.until_before_admitted') THEN admission_rule
+    CASE WHEN admission_rule IN ${BLOCKING_ADMISSION} THEN admission_rule
          WHEN dep_problem = 'departure.before_admission' THEN dep_problem END AS blocking,
     CASE WHEN dep_problem IS NULL THEN dep_on END AS departed_on
   FROM simple0
@@ -361,7 +372,7 @@ future AS (
 const SLICE_META = 'overstay_slice_meta';
 
 /**
- * The batch statement: insert every decided admission into \`table\`, which must hold none of
+ * The batch statement: insert every decided admission into `table`, which must hold none of
  * them (the batch's fresh staging table, or a cleared one in tests), and note in SLICE_META how
  * many people the slice has and which of them the pure rules decide. A plain INSERT, not
  * RETURNING rows to count: its row count comes back with it.
