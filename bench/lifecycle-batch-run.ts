@@ -1,17 +1,18 @@
 /**
  * Child process of `bench:lifecycle --part batch`: opens the database the parent generated and
  * times `recomputeAllOverstays` alone (what `passage overstays recompute` runs), `runs` times, with
- * `workMem` and `slices` if given ('' for the default). Its peak RSS is its own: the client's on
+ * `workMem` and `slices` if given ('' for the default), by `method` ('copy' or 'sql'). Its peak RSS is its own: the client's on
  * PostgreSQL, client and database together on PGlite (in-process).
  * Prints one JSON line.
  */
 import { openDatabase } from '../src/db/database.js';
 import { recomputeAllOverstays } from '../src/lifecycle/index.js';
 
-const [kind, target, asOf, runs = '1', workMem = '', slices = ''] = process.argv.slice(2) as [
+const [kind, target, asOf, runs = '1', workMem = '', slices = '', method = 'copy'] = process.argv.slice(2) as [
   'pglite' | 'postgres',
   string,
   string,
+  string?,
   string?,
   string?,
   string?,
@@ -34,6 +35,7 @@ for (let i = 0; i < Number(runs); i++) {
     onPhase,
     ...(workMem && { workMem }),
     ...(slices && { slices: Number(slices) }),
+    ...(method === 'copy' && database.pgPool && { pgPool: database.pgPool }),
   });
   seconds.push((performance.now() - started) / 1000);
   phases.push(run);

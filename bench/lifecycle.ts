@@ -15,7 +15,9 @@
  *                   (default 2): the first fills the empty table, the next ones overwrite it;
  *                   --work-mem: work_mem per slice on PostgreSQL (default 256MB); --slices N:
  *                   slices of the people by person-id range, two at a time (default: one per
- *                   500,000 admissions, at least 2); --reuse-db NAME:
+ *                   500,000 admissions, at least 2); --method copy|sql: on PostgreSQL, slices read
+ *                   and written by binary COPY and decided in Node (default) or by the set-based
+ *                   statement; --reuse-db NAME:
  *                   on the PostgreSQL server, time an existing database generated earlier (its
  *                   determinations are emptied first; it is migrated, not dropped).
  * The database is PostgreSQL when BENCH_DATABASE_URL (or TEST_DATABASE_URL) is set (a fresh
@@ -51,6 +53,8 @@ const { values } = parseArgs({
     'work-mem': { type: 'string' },
     /** Batch part, PostgreSQL: slices of the people (decided two at a time); default by size. */
     slices: { type: 'string' },
+    /** Batch part, PostgreSQL: 'copy' (default: binary COPY, decided in Node) or 'sql' (the statement). */
+    method: { type: 'string', default: 'copy' },
     /** Batch part, PostgreSQL: use this existing database (facts already generated) and keep it. */
     'reuse-db': { type: 'string' },
     /** Stream part: write a V8 CPU profile of the server process into this directory. */
@@ -424,6 +428,7 @@ async function batchPart() {
       values.runs,
       values['work-mem'] ?? '',
       values.slices ?? '',
+      values.method,
     ],
     { stdio: ['ignore', 'pipe', 'inherit'] },
   );
@@ -451,6 +456,7 @@ async function batchPart() {
     ...(reuse && { reusedDatabase: reuse }),
     workMem: engine === 'postgres' ? (values['work-mem'] ?? '256MB') : null,
     slices: run.slices,
+    method: engine === 'postgres' ? values.method : 'sql',
     people: Number(c?.people),
     departures: Number(c?.departures),
     applications: Number(c?.applications),

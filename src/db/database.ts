@@ -16,6 +16,8 @@ export interface Database {
   engine: Engine;
   /** Human-readable location (data dir or URL without password). */
   location: string;
+  /** PostgreSQL's connection pool behind `db` (none on PGlite): for COPY streams. */
+  pgPool?: pg.Pool;
   close(): Promise<void>;
 }
 
@@ -38,7 +40,7 @@ function openPostgres(url: string): Database {
   const pool = new pg.Pool({ connectionString: url, max: 10 });
   const db = new Kysely<DB>({ dialect: new PostgresDialect({ pool }) });
   const location = redactUrl(url);
-  return { db, engine: 'postgres', location, close: () => db.destroy() };
+  return { db, engine: 'postgres', location, pgPool: pool, close: () => db.destroy() };
 }
 
 async function openPglite(dataDir: string): Promise<Database> {

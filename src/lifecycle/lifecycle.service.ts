@@ -1,13 +1,16 @@
 import { sql, type Kysely, type Transaction } from 'kysely';
 import PQueue from 'p-queue';
+import type pg from 'pg';
 import type { DB } from '../db/schema.js';
 import {
   batchSources,
   determineOverstaysInSql,
   isEmbedded,
   personIdBounds,
+  sliceRange,
   type BatchResult,
 } from './overstay-batch.store.js';
+import { determineSliceByCopy } from './overstay-slice.store.js';
 import {
   STAGING_TABLE,
   createStaging,
@@ -94,6 +97,12 @@ export interface RecomputeOptions {
    * and the table swapped in, with the batch's own session (tests commit a refresh there).
    */
   beforeSwap?: (session: Kysely<DB>) => Promise<void>;
+  /**
+   * The PostgreSQL pool behind `db` (Database.pgPool). Given, each slice is read out and written
+   * back by binary COPY and decided in Node (overstay-slice.store.ts); without it, or on PGlite,
+   * by the set-based statement (overstay-batch.store.ts).
+   */
+  pgPool?: pg.Pool;
   /** Called at the end of each phase with its name (benchmarks time them). */
   onPhase?: (phase: 'staging' | 'sql' | 'hybrid' | 'indexes' | 'catchUp' | 'swap') => void;
 }
@@ -162,8 +171,9 @@ export async function recomputeAllOverstays(
         decidedPeople += ids.length;
         onProgress?.(decidedPeople, determinations);
       };
-      const decideSlice = async (slice: number) => {
-        const batch: BatchResult = await (slices === 1 ? session : parallel).transaction().execute((tx) =>
+      const pgPool = embedded ? undefined : options.pgPool;
+      const inSql = (slice: number) =>
+        (slices === 1 ? session : parallel).transaction().execute((tx) =>
           determineOverstaysInSql(tx, asOf, {
             slices,
             slice,
@@ -174,6 +184,17 @@ export async function recomputeAllOverstays(
             table: STAGING_TABLE,
           }),
         );
+      const byCopy = async (pool: pg.Pool, slice: number) => {
+        const [from, to] = sliceRange(bounds, slices, slice);
+        const client = await pool.connect();
+        try {
+          return await determineSliceByCopy(client, asOf, { from, to, sources, table: STAGING_TABLE });
+        } finally {
+          client.release();
+        }
+      };
+      const decideSlice = async (slice: number) => {
+        const batch: BatchResult = pgPool ? await byCopy(pgPool, slice) : await inSql(slice);
         people += batch.people;
         hybridPeople += batch.hybridPersonIds.length;
         decidedPeople += batch.people - batch.hybridPersonIds.length;
