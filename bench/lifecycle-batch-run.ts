@@ -8,15 +8,9 @@
 import { openDatabase } from '../src/db/database.js';
 import { recomputeAllOverstays } from '../src/lifecycle/index.js';
 
-const [kind, target, asOf, runs = '1', workMem = '', slices = '', method = 'copy'] = process.argv.slice(2) as [
-  'pglite' | 'postgres',
-  string,
-  string,
-  string?,
-  string?,
-  string?,
-  string?,
-];
+const [kind, target, asOf, runs = '1', workMem = '', slices = '', method = 'copy'] = process.argv.slice(
+  2,
+) as ['pglite' | 'postgres', string, string, string?, string?, string?, string?];
 const database = await openDatabase(kind === 'pglite' ? { kind, dataDir: target } : { kind, url: target });
 // The first run fills an empty table; later ones overwrite every row (a daily recompute).
 const seconds: number[] = [];

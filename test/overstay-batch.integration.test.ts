@@ -11,7 +11,8 @@ import {
 } from '../src/lifecycle/overstay-batch.store.js';
 import { determineSliceByCopy } from '../src/lifecycle/overstay-slice.store.js';
 import { OVERSTAY_RULES } from '../src/lifecycle/overstay.rules.js';
-import { analyseStays } from '../src/lifecycle/stay.rules.js';
+import { analyseStays, isIsoDate } from '../src/lifecycle/stay.rules.js';
+import type { PersonFacts } from '../src/lifecycle/timeline.rules.js';
 import { CASES_AS_OF, OVERSTAY_CASES } from './support/overstay-cases.js';
 import { ensureSpecSources, randomPerson, writePeople, type PersonSpec } from './support/overstay-facts.js';
 import { ENGINES, openTestDatabase, type TestDatabase } from './support/test-db.js';
@@ -178,7 +179,7 @@ describe.each(ENGINES)('overstay batch in SQL on %s', (engine) => {
 
   // PostgreSQL only: PGlite's node-postgres adapter has no COPY streams, so PGlite keeps the SQL.
   it.runIf(engine === 'postgres').each(AS_OFS.flatMap((asOf) => [1, 3].map((slices) => ({ asOf, slices }))))(
-    'decides by binary COPY in Node, as of $asOf in $slices slices, exactly the rows of the pure rules for everyone it decides, leaving the same people as the SQL',
+    'decides by binary COPY in Node, as of $asOf in $slices slices, exactly the rows of the pure rules for everyone but the people with unreadable dates',
     async ({ asOf, slices }) => {
       const pure = await pureRows(asOf);
       await clear(d);
@@ -207,10 +208,18 @@ describe.each(ENGINES)('overstay batch in SQL on %s', (engine) => {
       const copied = await storedRows(d);
       const { facts } = await loadFactsForPeople(d.db, personIds);
       expect(people).toBe([...facts.values()].filter((f) => f.admissions.length > 0).length);
-      const hybrid = await expectedHybrid(asOf);
-      expect(hybridPersonIds).toEqual(hybrid);
-      const left = new Set(hybrid);
-      const decided = new Map([...pure].filter(([, r]) => !left.has(String(r.person_id))));
+      // The SQL's hybrid people are decided in Node by the pure rules too, except those with a
+      // date outside years 0001-9999, whose stored text the caller's pages read.
+      const unreadable = (f: PersonFacts) =>
+        [
+          ...f.admissions.flatMap((a) => [a.admittedOn, a.admitUntil]),
+          ...f.departures.map((x) => x.departedOn),
+          ...f.applications.flatMap((a) => [a.filedOn, a.decidedOn, a.approvedUntil]),
+        ].some((date) => date !== null && !isIsoDate(date));
+      const left = (await expectedHybrid(asOf)).filter((id) => unreadable(facts.get(id)!));
+      expect(left.length).toBeGreaterThan(0);
+      expect(hybridPersonIds).toEqual(left);
+      const decided = new Map([...pure].filter(([, r]) => !left.includes(String(r.person_id))));
       expect(differences(decided, copied)).toEqual([]);
       expect(determinations).toBe(decided.size);
     },
@@ -233,7 +242,8 @@ describe.each(ENGINES)('overstay batch in SQL on %s', (engine) => {
       const result = await recomputeAllOverstays(d.db, CASES_AS_OF, undefined, { ...options, pgPool });
       expect(differences(pure, await storedRows(d))).toEqual([]);
       expect(result.determinations).toBe(pure.size);
-      expect(result.hybridPeople).toBe((await expectedHybrid(CASES_AS_OF)).length);
+      // by COPY, only the people with a date outside years 0001-9999 (2 cases) go to the pages
+      expect(result.hybridPeople).toBe(pgPool ? 2 : (await expectedHybrid(CASES_AS_OF)).length);
     },
   );
 

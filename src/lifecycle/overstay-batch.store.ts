@@ -34,6 +34,7 @@ export interface BatchSource {
   rank: number;
   /** A code JavaScript and the "C" collation could order differently (see the file comment). */
   odd: boolean;
+  code: string;
 }
 
 /** An integer written into the statement's text; anything else is refused. */
@@ -395,10 +396,10 @@ FROM (SELECT * FROM simple_decided UNION ALL SELECT * FROM decided UNION ALL SEL
 
 /** The source systems with their rank in compareRefs' order and the odd-code test made once. */
 export async function batchSources(db: Q): Promise<BatchSource[]> {
-  const { rows } = await sql<{ id: number; rank: string; odd: boolean }>`
-    SELECT id, row_number() OVER (ORDER BY code COLLATE "C") AS rank, code ~ ${sql.raw(EXOTIC)} AS odd
+  const { rows } = await sql<{ id: number; rank: string; odd: boolean; code: string }>`
+    SELECT id, row_number() OVER (ORDER BY code COLLATE "C") AS rank, code ~ ${sql.raw(EXOTIC)} AS odd, code
     FROM source_systems`.execute(db);
-  return rows.map((r) => ({ id: r.id, rank: Number(r.rank), odd: r.odd }));
+  return rows.map((r) => ({ id: r.id, rank: Number(r.rank), odd: r.odd, code: r.code }));
 }
 
 export interface BatchResult {

@@ -155,6 +155,7 @@ function compare(people: Person[]) {
       app.int4(decided);
       app.int4(a.outcome);
       app.int4(approved);
+      app.bytes(Buffer.from(`EAC${id}`));
       const fact: ApplicationFact = {
         ref: { sourceCode: 'CLAIMS', sourceRecordId: `r${id}`, recordPk: String(id) },
         receiptNumber: `EAC${id}`,
@@ -235,7 +236,15 @@ describe('decideSlice (columnar overstay decisions)', () => {
   });
 
   it('computes fiscal years and day numbers like the string functions', () => {
-    for (const iso of ['0001-01-01', '1999-09-30', '1999-10-01', '2000-01-01', '2024-02-29', '2025-10-01', '9999-12-31']) {
+    for (const iso of [
+      '0001-01-01',
+      '1999-09-30',
+      '1999-10-01',
+      '2000-01-01',
+      '2024-02-29',
+      '2025-10-01',
+      '9999-12-31',
+    ]) {
       const days = isoToPgDays(iso);
       expect(toIso(days)).toBe(iso === '0001-01-01' || iso === '9999-12-31' ? toIsoFar(days) : iso);
       expect(fiscalYearOfDays(days)).toBe(fiscalYearOf(iso));

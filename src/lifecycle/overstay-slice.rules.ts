@@ -16,15 +16,24 @@
  * U+E000 up (JavaScript orders those by UTF-16 code units, this step by UTF-8 bytes, i.e. code
  * points), or a source the caller's list does not know.
  */
-import { NULL_INT, PG_EPOCH_DAYS, type Columns, type Int4Column, type Int8Column } from '../db/binary-copy.js';
-import type { BoolColumn, TextColumn } from '../db/binary-copy.js';
+import {
+  NULL_INT,
+  PG_EPOCH_DAYS,
+  type Columns,
+  type Int4Column,
+  type Int8Column,
+} from '../db/binary-copy.js';
+import { textAt, type BoolColumn, type TextColumn } from '../db/binary-copy.js';
 import type { OverstayOutcome } from './overstay.rules.js';
+import type { PersonFacts } from './timeline.rules.js';
 
 /** A source system: its rank in compareRefs' order of codes, and whether its code is odd. */
 export interface SliceSource {
   id: number;
   rank: number;
   odd: boolean;
+  /** The source's code, for the facts of the hybrid people (personFactsOf). */
+  code?: string;
 }
 
 /** The column layout of the three inputs, each sorted by person id (in any order within a person). */
@@ -57,6 +66,7 @@ export const APPLICATION_COLUMNS = [
   'date', // decided_on
   'int4', // outcome: APPLICATION_OUTCOMES' index
   'date', // approved_until
+  'text', // receipt_number (the pure rules order applications filed on one day by it)
 ] as const;
 /** The outcome codes of APPLICATION_COLUMNS, in this order. */
 export const APPLICATION_OUTCOMES = ['pending', 'approved', 'denied', 'withdrawn'] as const;
@@ -99,6 +109,95 @@ export interface SliceOutcome {
   determinations: number;
   /** People left to the pure rules, ascending. */
   hybridPersonIds: number[];
+  /** The same people with their rows in the three inputs (for personFactsOf). */
+  hybrid: HybridPerson[];
+}
+
+/** A person left to the pure rules: their rows [from, to) in each input. */
+export interface HybridPerson {
+  personId: number;
+  admissions: [number, number];
+  departures: [number, number];
+  applications: [number, number];
+}
+
+/** The inputs' columns by name (the layouts above). */
+export function columnsOf(facts: SliceFacts) {
+  const [aId, aPerson, aSource, aRid, aCls, aOn, aUntil, aDs, aCountry] = facts.admissions.columns as [
+    Int8Column,
+    Int8Column,
+    Int4Column,
+    TextColumn,
+    TextColumn,
+    Int4Column,
+    Int4Column,
+    BoolColumn,
+    TextColumn,
+  ];
+  const [dPerson, dSource, dRid, dPk, dOn, dSelf] = facts.departures.columns as [
+    Int8Column,
+    Int4Column,
+    TextColumn,
+    Int8Column,
+    Int4Column,
+    BoolColumn,
+  ];
+  const [pPerson, pSource, pRid, pPk, pAdjust, pFiled, pDecided, pOutcome, pApproved, pReceipt] = facts
+    .applications.columns as [
+    Int8Column,
+    Int4Column,
+    TextColumn,
+    Int8Column,
+    BoolColumn,
+    Int4Column,
+    Int4Column,
+    Int4Column,
+    Int4Column,
+    TextColumn,
+  ];
+  return {
+    aId,
+    aPerson,
+    aSource,
+    aRid,
+    aCls,
+    aOn,
+    aUntil,
+    aDs,
+    aCountry,
+    dPerson,
+    dSource,
+    dRid,
+    dPk,
+    dOn,
+    dSelf,
+    pPerson,
+    pSource,
+    pRid,
+    pPk,
+    pAdjust,
+    pFiled,
+    pDecided,
+    pOutcome,
+    pApproved,
+    pReceipt,
+  };
+}
+
+/** A decision to fill in (the sink's argument is one of these, reused). */
+export function emptyDecision(): SliceDecision {
+  return {
+    admission: 0,
+    outcome: 'data_error',
+    rule: '',
+    authorizedUntil: NULL_INT,
+    departedOn: NULL_INT,
+    daysOver: NULL_INT,
+    fiscalYear: NULL_INT,
+    departurePk: NaN,
+    applicationPk: NaN,
+    errors: [],
+  };
 }
 
 /** Days since 2000-01-01 of a proleptic Gregorian date (H. Hinnant's days_from_civil). */
@@ -117,7 +216,9 @@ export function fiscalYearOfDays(days: number): number {
   const z = days + PG_EPOCH_DAYS + 719_468;
   const era = Math.floor(z / 146_097);
   const doe = z - era * 146_097;
-  const yoe = Math.floor((doe - Math.floor(doe / 1460) + Math.floor(doe / 36_524) - Math.floor(doe / 146_096)) / 365);
+  const yoe = Math.floor(
+    (doe - Math.floor(doe / 1460) + Math.floor(doe / 36_524) - Math.floor(doe / 146_096)) / 365,
+  );
   const doy = doe - (365 * yoe + Math.floor(yoe / 4) - Math.floor(yoe / 100));
   const mp = Math.floor((5 * doy + 2) / 153);
   const month = mp < 10 ? mp + 3 : mp - 9;
@@ -173,7 +274,7 @@ function exotic(col: TextColumn, row: number): boolean {
 /** Record ids compared like the "C" collation (by bytes, so by code point). */
 function compareIds(a: TextColumn, i: number, b: TextColumn, j: number): number {
   // source (a's bytes) against target (b's): negative when a sorts first
-  return a.buf.compare(b.buf, b.off[j]!, b.off[j]! + b.len[j]!, a.off[i]!, a.off[i]! + a.len[i]!);
+  return a.buf.compare(b.buf, b.off[j], b.off[j]! + b.len[j]!, a.off[i], a.off[i]! + a.len[i]!);
 }
 
 /**
@@ -182,10 +283,7 @@ function compareIds(a: TextColumn, i: number, b: TextColumn, j: number): number 
  *
  * @throws {RangeError} when an input is not sorted by person id.
  */
-export function decideSlice(
-  facts: SliceFacts,
-  sink: (decision: SliceDecision) => void,
-): SliceOutcome {
+export function decideSlice(facts: SliceFacts, sink: (decision: SliceDecision) => void): SliceOutcome {
   const asOf = facts.asOf;
   // Source ids are small serials: ranks by id in an array (-1: unknown, -2: odd code).
   const maxId = facts.sources.reduce((m, s) => Math.max(m, s.id), 0);
@@ -193,22 +291,18 @@ export function decideSlice(
   for (const s of facts.sources) rankById[s.id] = s.odd ? -2 : s.rank;
   const rankOf = (sourceId: number) => (sourceId >= 0 && sourceId <= maxId ? rankById[sourceId]! : -1);
 
-  const [, aPerson, aSource, aRid, , aOn, aUntil, aDs] = facts.admissions.columns as [
-    Int8Column, Int8Column, Int4Column, TextColumn, TextColumn, Int4Column, Int4Column, BoolColumn,
-  ];
-  const [dPerson, dSource, dRid, dPk, dOn, dSelf] = facts.departures.columns as [
-    Int8Column, Int4Column, TextColumn, Int8Column, Int4Column, BoolColumn,
-  ];
-  const [pPerson, pSource, pRid, pPk, pAdjust, pFiled, pDecided, pOutcome, pApproved] = facts.applications
-    .columns as [
-    Int8Column, Int4Column, TextColumn, Int8Column, BoolColumn, Int4Column, Int4Column, Int4Column, Int4Column,
-  ];
+  const { aPerson, aSource, aRid, aOn, aUntil, aDs, dPerson, dSource, dRid, dPk, dOn, dSelf } =
+    columnsOf(facts);
+  const { pPerson, pSource, pRid, pPk, pAdjust, pFiled, pDecided, pOutcome, pApproved } = columnsOf(facts);
   const nA = facts.admissions.rows;
   const nD = facts.departures.rows;
   const nP = facts.applications.rows;
 
   const oddAdmission = (i: number) =>
-    outOfRange(aOn.values[i]!) || outOfRange(aUntil.values[i]!) || rankOf(aSource.values[i]!) < 0 || exotic(aRid, i);
+    outOfRange(aOn.values[i]!) ||
+    outOfRange(aUntil.values[i]!) ||
+    rankOf(aSource.values[i]!) < 0 ||
+    exotic(aRid, i);
   const oddDeparture = (j: number) =>
     outOfRange(dOn.values[j]!) || rankOf(dSource.values[j]!) < 0 || exotic(dRid, j);
   const oddApplication = (j: number) =>
@@ -236,18 +330,7 @@ export function decideSlice(
     return compareIds(dRid, i, dRid, j) < 0;
   };
 
-  const out: SliceDecision = {
-    admission: 0,
-    outcome: 'data_error',
-    rule: '',
-    authorizedUntil: NULL_INT,
-    departedOn: NULL_INT,
-    daysOver: NULL_INT,
-    fiscalYear: NULL_INT,
-    departurePk: NaN,
-    applicationPk: NaN,
-    errors: [],
-  };
+  const out = emptyDecision();
   let determinations = 0;
   const emit = () => {
     determinations++;
@@ -293,13 +376,20 @@ export function decideSlice(
   /** The simple people's short path (simple0 … simple_decided): one admission, ≤ 1 departure. */
   const decideSimple = (i: number, dep: number) => {
     const on = aOn.values[i]!;
-    if (on > asOf) return emitFuture(i);
+    if (on > asOf) {
+      emitFuture(i);
+      return;
+    }
     const until0 = admitUntil(i);
     const rule0 = admissionRule(i);
     const depOn = dep >= 0 ? dOn.values[dep]! : NULL_INT;
     const depProblem0 =
       dep < 0 ? null : depOn > asOf ? R.departureInFuture : depOn < on ? R.departureBeforeAdmission : null;
-    const blocking = blockingAdmission(rule0) ? rule0 : depProblem0 === R.departureBeforeAdmission ? depProblem0 : null;
+    const blocking = blockingAdmission(rule0)
+      ? rule0
+      : depProblem0 === R.departureBeforeAdmission
+        ? depProblem0
+        : null;
     const departedOn = dep >= 0 && depProblem0 === null ? depOn : NULL_INT;
     out.admission = i;
     out.authorizedUntil = until0;
@@ -307,7 +397,14 @@ export function decideSlice(
     out.fiscalYear = until0 === NULL_INT ? NULL_INT : fiscalYearOfDays(until0);
     out.departurePk = departedOn !== NULL_INT ? dPk.values[dep]! : NaN;
     out.applicationPk = NaN;
-    out.errors = rule0 === null ? (depProblem0 === null ? [] : [depProblem0]) : depProblem0 === null ? [rule0] : [rule0, depProblem0];
+    out.errors =
+      rule0 === null
+        ? depProblem0 === null
+          ? []
+          : [depProblem0]
+        : depProblem0 === null
+          ? [rule0]
+          : [rule0, depProblem0];
     out.daysOver = NULL_INT;
     if (blocking !== null) {
       out.outcome = 'data_error';
@@ -387,7 +484,9 @@ export function decideSlice(
           if (oddApplication(j)) return false;
           appStay.push(s);
           appIdx.push(j);
-          appProblem.push(f > asOf ? R.applicationInFuture : f < firstOn ? R.applicationBeforeAdmission : null);
+          appProblem.push(
+            f > asOf ? R.applicationInFuture : f < firstOn ? R.applicationBeforeAdmission : null,
+          );
         }
       }
     }
@@ -469,7 +568,13 @@ export function decideSlice(
     let timeliness: 'timely' | 'untimely' | 'unknown' | null = null;
     if (app >= 0) {
       const usable = !ds && until !== NULL_INT && until >= aOn.values[i]!;
-      timeliness = ds ? 'timely' : usable && pFiled.values[app]! <= until ? 'timely' : usable ? 'untimely' : 'unknown';
+      timeliness = ds
+        ? 'timely'
+        : usable && pFiled.values[app]! <= until
+          ? 'timely'
+          : usable
+            ? 'untimely'
+            : 'unknown';
     }
     // s1: decide, the application's effect on the end of the authorized stay
     const approved = outc === APPROVED;
@@ -547,11 +652,12 @@ export function decideSlice(
 
   // Walk the three inputs person by person.
   const hybridPersonIds: number[] = [];
+  const hybrid: HybridPerson[] = [];
   let people = 0;
   let d = 0;
   let p = 0;
   let lastPerson = -Infinity;
-  for (let a = 0; a < nA; ) {
+  for (let a = 0; a < nA;) {
     const person = aPerson.values[a]!;
     if (!(person > lastPerson)) throw new RangeError('admissions are not sorted by person id');
     lastPerson = person;
@@ -565,16 +671,83 @@ export function decideSlice(
     while (p1 < nP && pPerson.values[p1] === person) p1++;
     people++;
     // first_pass: simple is one admission, at most one departure, no application, nothing odd
-    const simple = a1 - a === 1 && p1 === p && d1 - d <= 1 && !(d1 > d && oddDeparture(d)) && !oddAdmission(a);
+    const simple =
+      a1 - a === 1 && p1 === p && d1 - d <= 1 && !(d1 > d && oddDeparture(d)) && !oddAdmission(a);
     if (simple) decideSimple(a, d1 > d ? d : -1);
-    else if (!decideStays(a, a1, d, d1, p, p1)) hybridPersonIds.push(person);
+    else if (!decideStays(a, a1, d, d1, p, p1)) {
+      hybridPersonIds.push(person);
+      hybrid.push({ personId: person, admissions: [a, a1], departures: [d, d1], applications: [p, p1] });
+    }
     a = a1;
     d = d1;
     p = p1;
   }
   checkSorted(dPerson, nD, 'departures');
   checkSorted(pPerson, nP, 'applications');
-  return { people, determinations, hybridPersonIds };
+  return { people, determinations, hybridPersonIds, hybrid };
+}
+
+/** 'YYYY-MM-DD' of days since 2000-01-01, for dates within years 0001–9999. */
+export function pgDaysToIso(days: number): string {
+  return new Date((days + PG_EPOCH_DAYS) * 86_400_000).toISOString().slice(0, 10);
+}
+
+/**
+ * A hybrid person's facts for the pure rules, from the columns, or null when a record has a date
+ * outside years 0001–9999 or a source without a known code: the caller then reads that person's
+ * facts from the database as text. Each admission's `ref.recordPk` is its row in
+ * SliceFacts.admissions (the determination names its admission by it); the pure rules compare
+ * record pks only after source and record id, which are unique per admission.
+ */
+export function personFactsOf(facts: SliceFacts, h: HybridPerson): PersonFacts | null {
+  const codes = new Map(facts.sources.map((s) => [s.id, s.code]));
+  const { aSource, aRid, aCls, aOn, aUntil, aDs, dSource, dRid, dPk, dOn, dSelf } = columnsOf(facts);
+  const { pSource, pRid, pPk, pAdjust, pFiled, pDecided, pOutcome, pApproved, pReceipt } = columnsOf(facts);
+  let readable = true;
+  const date = (d: number) => {
+    if (outOfRange(d)) readable = false;
+    return d === NULL_INT || outOfRange(d) ? null : pgDaysToIso(d);
+  };
+  const ref = (source: number, rid: TextColumn, row: number, pk: string) => {
+    const code = codes.get(source);
+    if (code === undefined) readable = false;
+    return { sourceCode: code ?? '', sourceRecordId: textAt(rid, row) ?? '', recordPk: pk };
+  };
+  const out: PersonFacts = { admissions: [], departures: [], applications: [] };
+  for (let i = h.admissions[0]; i < h.admissions[1]; i++) {
+    out.admissions.push({
+      ref: ref(aSource.values[i]!, aRid, i, String(i)),
+      admissionNumber: null,
+      classOfAdmission: textAt(aCls, i) ?? '',
+      portOfEntry: null,
+      admittedOn: date(aOn.values[i]!) ?? '',
+      admitUntil: date(aUntil.values[i]!),
+      durationOfStatus: aDs.values[i] === 1,
+    });
+  }
+  for (let j = h.departures[0]; j < h.departures[1]; j++) {
+    out.departures.push({
+      ref: ref(dSource.values[j]!, dRid, j, String(dPk.values[j]!)),
+      departedOn: date(dOn.values[j]!) ?? '',
+      portOfDeparture: null,
+      carrier: null,
+      manifestRef: null,
+      selfReported: dSelf.values[j] === 1,
+    });
+  }
+  for (let j = h.applications[0]; j < h.applications[1]; j++) {
+    out.applications.push({
+      ref: ref(pSource.values[j]!, pRid, j, String(pPk.values[j]!)),
+      receiptNumber: textAt(pReceipt, j) ?? '',
+      kind: pAdjust.values[j] === 1 ? 'adjustment_of_status' : 'extension',
+      filedOn: date(pFiled.values[j]!) ?? '',
+      decidedOn: date(pDecided.values[j]!),
+      outcome: APPLICATION_OUTCOMES[pOutcome.values[j]!] ?? 'pending',
+      requestedClass: null,
+      approvedUntil: date(pApproved.values[j]!),
+    });
+  }
+  return readable ? out : null;
 }
 
 function checkSorted(col: Int8Column, rows: number, what: string): void {

@@ -12,18 +12,27 @@
  */
 import type pg from 'pg';
 import { to as copyTo, from as copyFrom } from 'pg-copy-streams';
-import { BinaryCopyWriter, readBinaryCopy, type Columns, type ColumnType } from '../db/binary-copy.js';
+import {
+  BinaryCopyWriter,
+  NULL_INT,
+  readBinaryCopy,
+  type Columns,
+  type ColumnType,
+} from '../db/binary-copy.js';
 import type { BatchResult, BatchSource } from './overstay-batch.store.js';
 import {
   ADMISSION_COLUMNS,
   APPLICATION_COLUMNS,
   APPLICATION_OUTCOMES,
   DEPARTURE_COLUMNS,
+  columnsOf,
   decideSlice,
+  emptyDecision,
   isoToPgDays,
+  personFactsOf,
   type SliceDecision,
 } from './overstay-slice.rules.js';
-import type { TextColumn } from '../db/binary-copy.js';
+import { determineOverstays } from './overstay.rules.js';
 
 /** A bigint bound written into a COPY statement (which takes no parameters). */
 function bigintLiteral(value: string): string {
@@ -92,16 +101,12 @@ export async function determineSliceByCopy(
     const applications = await copyOut(
       client,
       `COPY (SELECT person_id, source_id, source_record_id, source_record_pk, kind = 'adjustment_of_status',
-          filed_on, decided_on, CASE outcome ${outcomeCode} END, approved_until
+          filed_on, decided_on, CASE outcome ${outcomeCode} END, approved_until, receipt_number
         FROM applications WHERE ${range} ORDER BY person_id) TO STDOUT (FORMAT binary)`,
       APPLICATION_COLUMNS,
     );
     const rows = writeDeterminations(admissions, departures, applications, options.sources, asOf);
-    await copyIn(
-      client,
-      `COPY ${options.table} (${STORED_COLUMNS}) FROM STDIN (FORMAT binary)`,
-      rows.data,
-    );
+    await copyIn(client, `COPY ${options.table} (${STORED_COLUMNS}) FROM STDIN (FORMAT binary)`, rows.data);
     await client.query('COMMIT');
     return {
       determinations: rows.determinations,
@@ -114,7 +119,10 @@ export async function determineSliceByCopy(
   }
 }
 
-/** Decides the slice and encodes its rows for COPY FROM (pure; exported for tests). */
+/**
+ * Decides the slice and encodes its rows for COPY FROM (pure; exported for tests). Returns the
+ * people left to the caller: those whose records need the stored text (see personFactsOf).
+ */
 export function writeDeterminations(
   admissions: Columns,
   departures: Columns,
@@ -122,17 +130,8 @@ export function writeDeterminations(
   sources: BatchSource[],
   asOf: string,
 ): { data: Buffer; determinations: number; people: number; hybridPersonIds: number[] } {
-  const [ids, persons, , , classes, , , , countries] = admissions.columns as [
-    { values: Float64Array },
-    { values: Float64Array },
-    unknown,
-    unknown,
-    TextColumn,
-    unknown,
-    unknown,
-    unknown,
-    TextColumn,
-  ];
+  const facts = { asOf: isoToPgDays(asOf), sources, admissions, departures, applications };
+  const { aId: ids, aPerson: persons, aCls: classes, aCountry: countries } = columnsOf(facts);
   const asOfDays = isoToPgDays(asOf);
   const writer = new BinaryCopyWriter(admissions.rows * 160 + 1024);
   const encoded = new Map<string, Buffer>();
@@ -141,9 +140,9 @@ export function writeDeterminations(
     if (!b) encoded.set(s, (b = Buffer.from(s, 'utf8')));
     return b;
   };
-  const apps: number[] = [];
+  const apps = [0];
   const errors: Buffer[] = [];
-  const sink = (d: SliceDecision) => {
+  const sink = (d: SliceDecision, applicationPks?: number[]) => {
     const i = d.admission;
     writer.row(STORED_WIDTH);
     writer.int8(ids.values[i]!);
@@ -157,17 +156,50 @@ export function writeDeterminations(
     writer.textFrom(classes, i);
     writer.textFrom(countries, i);
     writer.int8(d.departurePk);
-    apps.length = 0;
-    if (d.applicationPk === d.applicationPk) apps.push(d.applicationPk);
-    writer.int8Array(apps);
-    errors.length = 0;
-    for (const e of d.errors) errors.push(utf8(e));
-    writer.textArray(errors);
+    if (applicationPks) writer.int8Array(applicationPks);
+    else {
+      apps[0] = d.applicationPk;
+      writer.int8Array(apps, d.applicationPk === d.applicationPk ? 1 : 0);
+    }
+    // reused, not emptied: setting an array's length was measurable here
+    for (let e = 0; e < d.errors.length; e++) errors[e] = utf8(d.errors[e]!);
+    writer.textArray(errors, d.errors.length);
     writer.int4(asOfDays);
   };
-  const outcome = decideSlice(
-    { asOf: asOfDays, sources, admissions, departures, applications },
-    sink,
-  );
-  return { data: writer.finish(), ...outcome };
+  const outcome = decideSlice(facts, sink);
+  // The people it leaves to the pure rules (~0.5%: mostly two applications in one stay) are
+  // decided here too, from the same columns, unless a date or source needs the stored text.
+  const leftToCaller: number[] = [];
+  const decision = emptyDecision();
+  const days = (iso: string | null) => (iso === null ? NULL_INT : isoToPgDays(iso));
+  let determinations = outcome.determinations;
+  for (const h of outcome.hybrid) {
+    const personFacts = personFactsOf(facts, h);
+    if (!personFacts) {
+      leftToCaller.push(h.personId);
+      continue;
+    }
+    for (const d of determineOverstays(personFacts, asOf)) {
+      decision.admission = Number(d.admission.recordPk);
+      decision.outcome = d.outcome;
+      decision.rule = d.rule;
+      decision.authorizedUntil = days(d.authorizedUntil);
+      decision.departedOn = days(d.departedOn);
+      decision.daysOver = d.daysOver ?? NULL_INT;
+      decision.fiscalYear = d.expectedDepartureFiscalYear ?? NULL_INT;
+      decision.departurePk = d.departure ? Number(d.departure.recordPk) : NaN;
+      decision.errors = d.dataErrors.map((e) => e.rule);
+      sink(
+        decision,
+        d.applications.map((a) => Number(a.recordPk)),
+      );
+      determinations++;
+    }
+  }
+  return {
+    data: writer.finish(),
+    people: outcome.people,
+    determinations,
+    hybridPersonIds: leftToCaller,
+  };
 }
