@@ -8,9 +8,17 @@
 import { openDatabase } from '../src/db/database.js';
 import { recomputeAllOverstays } from '../src/lifecycle/index.js';
 
-const [kind, target, asOf, runs = '1', workMem = '', slices = '', method = 'copy'] = process.argv.slice(
-  2,
-) as ['pglite' | 'postgres', string, string, string?, string?, string?, string?];
+const [kind, target, asOf, runs = '1', workMem = '', slices = '', method = 'copy', concurrency = ''] =
+  process.argv.slice(2) as [
+    'pglite' | 'postgres',
+    string,
+    string,
+    string?,
+    string?,
+    string?,
+    string?,
+    string?,
+  ];
 const database = await openDatabase(kind === 'pglite' ? { kind, dataDir: target } : { kind, url: target });
 // The first run fills an empty table; later ones overwrite every row (a daily recompute).
 const seconds: number[] = [];
@@ -29,6 +37,7 @@ for (let i = 0; i < Number(runs); i++) {
     onPhase,
     ...(workMem && { workMem }),
     ...(slices && { slices: Number(slices) }),
+    ...(concurrency && { concurrency: Number(concurrency) }),
     ...(method === 'copy' && database.pgPool && { pgPool: database.pgPool }),
   });
   seconds.push((performance.now() - started) / 1000);

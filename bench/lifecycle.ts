@@ -17,7 +17,8 @@
  *                   slices of the people by person-id range, two at a time (default: one per
  *                   500,000 admissions, at least 2); --method copy|sql: on PostgreSQL, slices read
  *                   and written by binary COPY and decided in Node (default) or by the set-based
- *                   statement; --reuse-db NAME:
+ *                   statement; --concurrency N: slices decided at the same time (default 2);
+ *                   --reuse-db NAME:
  *                   on the PostgreSQL server, time an existing database generated earlier (its
  *                   determinations are emptied first; it is migrated, not dropped).
  * The database is PostgreSQL when BENCH_DATABASE_URL (or TEST_DATABASE_URL) is set (a fresh
@@ -53,6 +54,8 @@ const { values } = parseArgs({
     'work-mem': { type: 'string' },
     /** Batch part, PostgreSQL: slices of the people (decided two at a time); default by size. */
     slices: { type: 'string' },
+    /** Batch part, PostgreSQL: slices decided at the same time (default 2). */
+    concurrency: { type: 'string' },
     /** Batch part, PostgreSQL: 'copy' (default: binary COPY, decided in Node) or 'sql' (the statement). */
     method: { type: 'string', default: 'copy' },
     /** Batch part, PostgreSQL: use this existing database (facts already generated) and keep it. */
@@ -429,6 +432,7 @@ async function batchPart() {
       values['work-mem'] ?? '',
       values.slices ?? '',
       values.method,
+      values.concurrency ?? '',
     ],
     { stdio: ['ignore', 'pipe', 'inherit'] },
   );
@@ -457,6 +461,7 @@ async function batchPart() {
     workMem: engine === 'postgres' ? (values['work-mem'] ?? '256MB') : null,
     slices: run.slices,
     method: engine === 'postgres' ? values.method : 'sql',
+    concurrency: engine === 'postgres' ? Number(values.concurrency ?? 2) : 1,
     people: Number(c?.people),
     departures: Number(c?.departures),
     applications: Number(c?.applications),

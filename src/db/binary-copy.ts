@@ -149,6 +149,67 @@ function countRows(buf: Buffer, start: number, width: number): number {
   }
 }
 
+const ROW_BITS = 2 ** 21;
+
+/**
+ * The rows sorted by an int8 column (ascending, NULLs first, ties in their received order). Done
+ * here rather than by ORDER BY: PostgreSQL's sort of a 476k-row slice cost ~0.2 s of the server's
+ * time, and the rows arrive nearly sorted anyway. The key and row number are packed into one
+ * float64 when they fit (a span of ids under 2^31, fewer than 2^21 rows), so the sort is the
+ * typed array's native numeric sort; otherwise a comparator sort.
+ */
+export function sortRowsBy(columns: Columns, keyColumn: number): Columns {
+  const keys = (columns.columns[keyColumn] as Int8Column).values;
+  const n = columns.rows;
+  let sorted = true;
+  for (let r = 1; r < n && sorted; r++) if (!(keys[r]! >= keys[r - 1]!)) sorted = false;
+  if (sorted && (n === 0 || keys[0] === keys[0])) return columns;
+  let min = Infinity;
+  let max = -Infinity;
+  let nulls = false;
+  for (let r = 0; r < n; r++) {
+    const k = keys[r]!;
+    if (k !== k) nulls = true;
+    else {
+      if (k < min) min = k;
+      if (k > max) max = k;
+    }
+  }
+  const order = new Uint32Array(n);
+  if (!nulls && max - min < 2 ** 31 && n < ROW_BITS) {
+    const packed = new Float64Array(n);
+    for (let r = 0; r < n; r++) packed[r] = (keys[r]! - min) * ROW_BITS + r;
+    packed.sort();
+    for (let r = 0; r < n; r++) order[r] = packed[r]! % ROW_BITS;
+  } else {
+    for (let r = 0; r < n; r++) order[r] = r;
+    const key = (r: number) => (keys[r]! === keys[r]! ? keys[r] : -Infinity);
+    order.sort((a, b) => key(a) - key(b) || a - b);
+  }
+  return {
+    rows: n,
+    columns: columns.columns.map((col): Column => {
+      switch (col.kind) {
+        case 'text':
+          return { kind: 'text', buf: col.buf, off: permute(col.off, order), len: permute(col.len, order) };
+        case 'int8':
+          return { kind: 'int8', values: permute(col.values, order) };
+        case 'bool':
+          return { kind: 'bool', values: permute(col.values, order) };
+        case 'int4':
+        case 'date':
+          return { kind: col.kind, values: permute(col.values, order) };
+      }
+    }),
+  };
+}
+
+function permute<T extends Float64Array | Int32Array | Uint8Array>(values: T, order: Uint32Array): T {
+  const out = new (values.constructor as new (n: number) => T)(order.length);
+  for (let r = 0; r < order.length; r++) out[r] = values[order[r]!]!;
+  return out;
+}
+
 /** A text column's field as a string (null for NULL). */
 export function textAt(col: TextColumn, row: number): string | null {
   const len = col.len[row]!;
@@ -164,10 +225,13 @@ export const OID = { int8: 20, text: 25 } as const;
  */
 export class BinaryCopyWriter {
   private buf: Buffer;
+  /** Over `buf`: its setInt32 is one store, where put32 is four (measured ~20% of the encoding). */
+  private view: DataView;
   private pos = 0;
 
   constructor(initialBytes = 1 << 20) {
     this.buf = Buffer.allocUnsafe(Math.max(initialBytes, 64));
+    this.view = new DataView(this.buf.buffer, this.buf.byteOffset, this.buf.length);
     SIGNATURE.copy(this.buf, 0);
     put32(this.buf, 11, 0); // flags
     put32(this.buf, 15, 0); // no header extension
@@ -179,6 +243,7 @@ export class BinaryCopyWriter {
     const next = Buffer.allocUnsafe(Math.max(this.buf.length * 2, this.pos + bytes));
     this.buf.copy(next, 0, 0, this.pos);
     this.buf = next;
+    this.view = new DataView(next.buffer, next.byteOffset, next.length);
   }
 
   row(fields: number): void {
@@ -190,7 +255,7 @@ export class BinaryCopyWriter {
 
   null(): void {
     this.room(4);
-    put32(this.buf, this.pos, -1);
+    this.view.setInt32(this.pos, -1);
     this.pos += 4;
   }
 
@@ -201,10 +266,10 @@ export class BinaryCopyWriter {
       return;
     }
     this.room(12);
-    const b = this.buf;
-    put32(b, this.pos, 8);
-    put32(b, this.pos + 4, Math.floor(value / TWO_32));
-    put32(b, this.pos + 8, value >>> 0);
+    const v = this.view;
+    v.setInt32(this.pos, 8);
+    v.setInt32(this.pos + 4, Math.floor(value / TWO_32));
+    v.setUint32(this.pos + 8, value >>> 0);
     this.pos += 12;
   }
 
@@ -215,8 +280,8 @@ export class BinaryCopyWriter {
       return;
     }
     this.room(8);
-    put32(this.buf, this.pos, 4);
-    put32(this.buf, this.pos + 4, value);
+    this.view.setInt32(this.pos, 4);
+    this.view.setInt32(this.pos + 4, value);
     this.pos += 8;
   }
 
@@ -225,12 +290,28 @@ export class BinaryCopyWriter {
     const len = end - start;
     this.room(4 + len);
     const b = this.buf;
-    put32(b, this.pos, len);
+    this.view.setInt32(this.pos, len);
     let q = this.pos + 4;
     // Short values byte by byte: Buffer#copy costs more per call than a short loop.
     if (len <= 48) for (let p = start; p < end; p++) b[q++] = source[p]!;
     else b.set(source.subarray(start, end), q);
     this.pos += 4 + len;
+  }
+
+  /** Fields encoded earlier (see `fields`), copied as they are. */
+  raw(encoded: Uint8Array): void {
+    const len = encoded.length;
+    this.room(len);
+    const b = this.buf;
+    let q = this.pos;
+    if (len <= 96) for (let p = 0; p < len; p++) b[q++] = encoded[p]!;
+    else b.set(encoded, q);
+    this.pos += len;
+  }
+
+  /** The fields written so far, without the header: for `raw` (a writer used for no rows). */
+  fields(): Uint8Array {
+    return this.buf.subarray(19, this.pos);
   }
 
   /** A text column's field copied from its received buffer, NULL included. */
