@@ -173,9 +173,15 @@ overstays
     try {
       const { recomputeAllOverstays } = await import('../lifecycle/index.js');
       const started = performance.now();
-      const r = await recomputeAllOverstays(database.db, opts.asOf, (people, n) => {
-        process.stderr.write(`  ${people} people, ${n} determinations\r`);
-      });
+      // On PostgreSQL the slices go by binary COPY through the pool (overstay-slice.store.ts).
+      const r = await recomputeAllOverstays(
+        database.db,
+        opts.asOf,
+        (people, n) => {
+          process.stderr.write(`  ${people} people, ${n} determinations\r`);
+        },
+        { pgPool: database.pgPool },
+      );
       log(
         `\nRecomputed ${r.determinations} determinations for ${r.people} people as of ${opts.asOf} in ${((performance.now() - started) / 1000).toFixed(1)} s.`,
       );
