@@ -24,7 +24,7 @@ interface PgConnection {
 type DataHandler = (chunk: Buffer) => void;
 
 class CopyOutQuery {
-  private out = Buffer.allocUnsafe(4 << 20);
+  private out: Buffer;
   private length = 0;
   /** Bytes left of the CopyData payload being read. */
   private remaining = 0;
@@ -36,7 +36,11 @@ class CopyOutQuery {
   readonly done: Promise<Buffer>;
   private settle!: { resolve: (b: Buffer) => void; reject: (e: Error) => void };
 
-  constructor(readonly text: string) {
+  constructor(
+    readonly text: string,
+    into: Buffer | undefined,
+  ) {
+    this.out = into && into.length >= 1024 ? into : Buffer.allocUnsafe(4 << 20);
     this.done = new Promise((resolve, reject) => (this.settle = { resolve, reject }));
   }
 
@@ -103,7 +107,7 @@ class CopyOutQuery {
   private append(source: Buffer, start: number, end: number): void {
     const n = end - start;
     if (this.length + n > this.out.length) {
-      const grown = Buffer.allocUnsafe(Math.max(this.out.length * 2, this.length + n));
+      const grown = Buffer.allocUnsafe(Math.max(this.out.length * 4, this.length + n));
       this.out.copy(grown, 0, 0, this.length);
       this.out = grown;
     }
@@ -133,9 +137,12 @@ class CopyOutQuery {
   }
 }
 
-/** Runs `text` (a `COPY … TO STDOUT` statement) on `client` and returns everything it sent. */
-export function copyOut(client: pg.ClientBase, text: string): Promise<Buffer> {
-  const query = new CopyOutQuery(text);
+/**
+ * Runs `text` (a `COPY … TO STDOUT` statement) on `client` and returns everything it sent: a view
+ * of `into` when that was big enough (from a BufferPool), else of a buffer grown from it.
+ */
+export function copyOut(client: pg.ClientBase, text: string, into?: Buffer): Promise<Buffer> {
+  const query = new CopyOutQuery(text, into);
   // A Submittable: the client calls submit() and the handle* methods.
   void client.query(query as unknown as pg.QueryConfig);
   return query.done;

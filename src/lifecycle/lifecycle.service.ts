@@ -11,6 +11,7 @@ import {
   type BatchResult,
 } from './overstay-batch.store.js';
 import { determineSliceByCopy } from './overstay-slice.store.js';
+import { BufferPool } from '../db/binary-copy.js';
 import {
   STAGING_TABLE,
   createStaging,
@@ -172,6 +173,7 @@ export async function recomputeAllOverstays(
         onProgress?.(decidedPeople, determinations);
       };
       const pgPool = embedded ? undefined : options.pgPool;
+      const buffers = new BufferPool();
       const inSql = (slice: number) =>
         (slices === 1 ? session : parallel).transaction().execute((tx) =>
           determineOverstaysInSql(tx, asOf, {
@@ -188,7 +190,13 @@ export async function recomputeAllOverstays(
         const [from, to] = sliceRange(bounds, slices, slice);
         const client = await pool.connect();
         try {
-          return await determineSliceByCopy(client, asOf, { from, to, sources, table: STAGING_TABLE });
+          return await determineSliceByCopy(client, asOf, {
+            from,
+            to,
+            sources,
+            table: STAGING_TABLE,
+            buffers,
+          });
         } finally {
           client.release();
         }

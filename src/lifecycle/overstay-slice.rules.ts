@@ -366,6 +366,8 @@ export function decideSlice(facts: SliceFacts, sink: (decision: SliceDecision) =
   // Scratch space for one person, reused (most people have one or two records of each kind).
   const adm: number[] = [];
   const next: number[] = [];
+  let nDeps = 0;
+  let nApps = 0;
   const depStay: number[] = [];
   const depIdx: number[] = [];
   const depProblem: (string | null)[] = [];
@@ -434,28 +436,27 @@ export function decideSlice(facts: SliceFacts, sink: (decision: SliceDecision) =
 
   /** Everyone else: the stay CTEs (admitted … decided). Returns false for a hybrid person. */
   const decideStays = (a0: number, a1: number, d0: number, d1: number, p0: number, p1: number): boolean => {
-    adm.length = 0;
+    // The scratch arrays are reused with counts (k, nDeps, nApps), never emptied: setting an
+    // array's length was 0.6 s of a 10M batch in a profile.
+    let k = 0;
     for (let i = a0; i < a1; i++) {
       if (oddAdmission(i)) return false;
       // insertion sort: a person has a handful of admissions at most
-      let k = adm.length;
-      adm.push(i);
-      while (k > 0 && admissionBefore(i, adm[k - 1]!)) {
-        adm[k] = adm[k - 1]!;
-        k--;
+      let at = k++;
+      while (at > 0 && admissionBefore(i, adm[at - 1]!)) {
+        adm[at] = adm[at - 1]!;
+        at--;
       }
-      adm[k] = i;
+      adm[at] = i;
     }
-    const k = adm.length;
     let m = 0; // stays: admissions on or before as-of, which sort first
     while (m < k && aOn.values[adm[m]!]! <= asOf) m++;
     const firstOn = aOn.values[adm[0]!]!;
-    next.length = 0;
-    for (let s = 0; s < m; s++) next.push(s + 1 < m ? aOn.values[adm[s + 1]!]! : NULL_INT);
+    for (let s = 0; s < m; s++) next[s] = s + 1 < m ? aOn.values[adm[s + 1]!]! : NULL_INT;
 
     // deps: a departure belongs to the last stay admitted before it; one on the day of the first
     // admission to the last stay admitted that day; earlier ones to the first stay.
-    depStay.length = depIdx.length = depProblem.length = 0;
+    nDeps = 0;
     for (let j = d0; j < d1; j++) {
       const d = dOn.values[j]!;
       for (let s = 0; s < m; s++) {
@@ -467,14 +468,15 @@ export function decideSlice(facts: SliceFacts, sink: (decision: SliceDecision) =
           (s === 0 && d < on)
         ) {
           if (oddDeparture(j)) return false;
-          depStay.push(s);
-          depIdx.push(j);
-          depProblem.push(d > asOf ? R.departureInFuture : d < firstOn ? R.departureBeforeAdmission : null);
+          depStay[nDeps] = s;
+          depIdx[nDeps] = j;
+          depProblem[nDeps++] =
+            d > asOf ? R.departureInFuture : d < firstOn ? R.departureBeforeAdmission : null;
         }
       }
     }
     // apps: an application belongs to the last stay admitted on or before its filing date.
-    appStay.length = appIdx.length = appProblem.length = 0;
+    nApps = 0;
     for (let j = p0; j < p1; j++) {
       const f = pFiled.values[j]!;
       for (let s = 0; s < m; s++) {
@@ -482,18 +484,17 @@ export function decideSlice(facts: SliceFacts, sink: (decision: SliceDecision) =
         const nx = next[s]!;
         if ((on <= f && (nx === NULL_INT || nx > f)) || (s === 0 && f < on)) {
           if (oddApplication(j)) return false;
-          appStay.push(s);
-          appIdx.push(j);
-          appProblem.push(
-            f > asOf ? R.applicationInFuture : f < firstOn ? R.applicationBeforeAdmission : null,
-          );
+          appStay[nApps] = s;
+          appIdx[nApps] = j;
+          appProblem[nApps++] =
+            f > asOf ? R.applicationInFuture : f < firstOn ? R.applicationBeforeAdmission : null;
         }
       }
     }
     // hybrid: two or more applications placed in one stay (filed between the first admission and as-of)
-    for (let x = 0; x < appStay.length; x++) {
+    for (let x = 0; x < nApps; x++) {
       if (appProblem[x] !== null) continue;
-      for (let y = x + 1; y < appStay.length; y++) {
+      for (let y = x + 1; y < nApps; y++) {
         if (appProblem[y] === null && appStay[y] === appStay[x]) return false;
       }
     }
@@ -513,7 +514,7 @@ export function decideSlice(facts: SliceFacts, sink: (decision: SliceDecision) =
     let lo = NULL_INT;
     let hi = NULL_INT;
     let used = -1;
-    for (let x = 0; x < depStay.length; x++) {
+    for (let x = 0; x < nDeps; x++) {
       if (depStay[x] !== s) continue;
       const problem = depProblem[x]!;
       if (problem !== null) {
@@ -532,7 +533,7 @@ export function decideSlice(facts: SliceFacts, sink: (decision: SliceDecision) =
     if (n > 1 && (nConfirmed > 1 || lo !== hi)) errors.push(R.multipleDepartures);
     // app1: the stay's usable application (at most one here) and decisionAsOf
     let app = -1;
-    for (let x = 0; x < appStay.length; x++) {
+    for (let x = 0; x < nApps; x++) {
       if (appStay[x] !== s) continue;
       if (appProblem[x] !== null) errors.push(appProblem[x]!);
       else app = appIdx[x]!;

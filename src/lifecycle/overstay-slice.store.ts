@@ -15,6 +15,7 @@ import { from as copyFrom } from 'pg-copy-streams';
 import { copyOut as copyOutBuffer } from '../db/copy-out.js';
 import {
   BinaryCopyWriter,
+  BufferPool,
   NULL_INT,
   readBinaryCopy,
   sortRowsBy,
@@ -42,22 +43,32 @@ function bigintLiteral(value: string): string {
   return `'${value}'::bigint`; // quoted: -9223372036854775808 unquoted is minus an out-of-range literal
 }
 
-/** The rows of a COPY, sorted by the column `personColumn` (see sortRowsBy). */
+/** The rows of a COPY, sorted by the column `personColumn` (see sortRowsBy), and their buffer. */
 async function copyOut(
   client: pg.PoolClient,
   query: string,
   types: readonly ColumnType[],
   personColumn: number,
-): Promise<Columns> {
-  return sortRowsBy(readBinaryCopy(await copyOutBuffer(client, query), types), personColumn);
+  pool: BufferPool,
+): Promise<{ columns: Columns; buffer: Buffer }> {
+  const kind = types.join();
+  const buffer = await copyOutBuffer(client, query, pool.take(pool.hint(kind)));
+  pool.note(kind, buffer.length);
+  return { columns: sortRowsBy(readBinaryCopy(buffer, types), personColumn), buffer };
 }
+
+/** A CopyData message at most this long: the server refuses messages over 1 GB. */
+const COPY_IN_PIECE = 1 << 20;
 
 async function copyIn(client: pg.PoolClient, query: string, data: Buffer): Promise<void> {
   const stream = client.query(copyFrom(query));
   await new Promise<void>((resolve, reject) => {
     stream.on('finish', resolve);
     stream.on('error', reject);
-    stream.end(data);
+    for (let at = 0; at < data.length; at += COPY_IN_PIECE) {
+      stream.write(data.subarray(at, Math.min(at + COPY_IN_PIECE, data.length)));
+    }
+    stream.end();
   });
 }
 
@@ -74,6 +85,8 @@ export interface SliceCopyOptions {
   sources: BatchSource[];
   /** The table the rows go into, holding none of them yet: the batch's staging table. */
   table: string;
+  /** Buffers reused from slice to slice (one pool per batch); default a fresh one. */
+  buffers?: BufferPool;
 }
 
 /**
@@ -93,6 +106,7 @@ export async function determineSliceByCopy(
     // Plain reads of a range: no parallel workers (the slices already fill the cores) and no JIT.
     await client.query('SET LOCAL max_parallel_workers_per_gather = 0');
     await client.query('SET LOCAL jit = off');
+    const pool = options.buffers ?? new BufferPool();
     const admissions = await copyOut(
       client,
       `COPY (SELECT id, person_id, source_id, source_record_id, class_of_admission, admitted_on, admit_until,
@@ -100,6 +114,7 @@ export async function determineSliceByCopy(
         FROM admissions WHERE ${range}) TO STDOUT (FORMAT binary)`,
       ADMISSION_COLUMNS,
       1,
+      pool,
     );
     const departures = await copyOut(
       client,
@@ -107,6 +122,7 @@ export async function determineSliceByCopy(
         FROM departures WHERE ${range}) TO STDOUT (FORMAT binary)`,
       DEPARTURE_COLUMNS,
       0,
+      pool,
     );
     const outcomeCode = APPLICATION_OUTCOMES.map((o, i) => `WHEN '${o}' THEN ${i}`).join(' ');
     const applications = await copyOut(
@@ -116,9 +132,19 @@ export async function determineSliceByCopy(
         FROM applications WHERE ${range}) TO STDOUT (FORMAT binary)`,
       APPLICATION_COLUMNS,
       0,
+      pool,
     );
-    const rows = writeDeterminations(admissions, departures, applications, options.sources, asOf);
+    const rows = writeDeterminations(
+      admissions.columns,
+      departures.columns,
+      applications.columns,
+      options.sources,
+      asOf,
+      pool.take(admissions.columns.rows * 200 + 1024),
+    );
+    for (const read of [admissions, departures, applications]) pool.give(read.buffer);
     await copyIn(client, `COPY ${options.table} (${STORED_COLUMNS}) FROM STDIN (FORMAT binary)`, rows.data);
+    pool.give(rows.data);
     await client.query('COMMIT');
     return {
       determinations: rows.determinations,
@@ -141,11 +167,12 @@ export function writeDeterminations(
   applications: Columns,
   sources: BatchSource[],
   asOf: string,
+  into?: Buffer,
 ): { data: Buffer; determinations: number; people: number; hybridPersonIds: number[] } {
   const facts = { asOf: isoToPgDays(asOf), sources, admissions, departures, applications };
   const { aId: ids, aPerson: persons, aCls: classes, aCountry: countries } = columnsOf(facts);
   const asOfDays = isoToPgDays(asOf);
-  const writer = new BinaryCopyWriter(admissions.rows * 200 + 1024);
+  const writer = new BinaryCopyWriter(into ?? admissions.rows * 200 + 1024);
   const encoded = new Map<string, Buffer>();
   const utf8 = (s: string) => {
     let b = encoded.get(s);
