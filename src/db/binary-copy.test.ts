@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import {
   BinaryCopyError,
   BinaryCopyWriter,
+  BufferPool,
   NULL_INT,
   readBinaryCopy,
   sortRowsBy,
@@ -93,5 +94,27 @@ describe('binary COPY format', () => {
     big.row(1);
     big.int8(2 ** 53 + 2);
     expect(() => readBinaryCopy(big.finish(), ['int8'])).toThrow(/beyond 2\^53/);
+  });
+});
+
+describe('BufferPool', () => {
+  it('hands back a given buffer whole, the smallest that fits first, and never a shared small one', () => {
+    const pool = new BufferPool();
+    const big = pool.take(1 << 20);
+    const bigger = pool.take(4 << 20);
+    expect(big.length).toBeGreaterThanOrEqual(1 << 20);
+    pool.give(big.subarray(0, 10)); // a view: its whole storage comes back
+    pool.give(bigger);
+    const first = pool.take(100);
+    const second = pool.take(100);
+    expect(first.buffer).toBe(big.buffer);
+    expect(first.length).toBe(big.buffer.byteLength);
+    expect(second.buffer).toBe(bigger.buffer);
+    const small = Buffer.allocUnsafe(100); // from Node's shared slab
+    pool.give(small);
+    expect(pool.take(10).buffer).not.toBe(small.buffer);
+    pool.note('admissions', 1000);
+    expect(pool.hint('admissions')).toBe(1200);
+    expect(pool.hint('departures')).toBe(0);
   });
 });

@@ -243,10 +243,16 @@ export class BufferPool {
     return Buffer.allocUnsafe(Math.max(minBytes, 1 << 16));
   }
 
-  /** Returns a buffer (or a view of one: its whole storage is kept) for later takes. */
+  /**
+   * Returns a buffer (or a view of one: its whole storage is kept) for later takes. Only a buffer
+   * with storage of its own is kept: a small one may share Node's allocation slab with others.
+   */
   give(buf: Buffer): void {
-    const whole = buf.byteOffset === 0 ? Buffer.from(buf.buffer) : buf;
-    if (this.free.length < this.keep && !this.free.includes(whole)) this.free.push(whole);
+    if (buf.byteOffset !== 0 || buf.buffer.byteLength < 1 << 16) return;
+    const whole = Buffer.from(buf.buffer);
+    if (this.free.length < this.keep && !this.free.some((b) => b.buffer === whole.buffer)) {
+      this.free.push(whole);
+    }
   }
 }
 
