@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sql } from 'kysely';
+import pg from 'pg';
 import { Rng } from '../src/demo/rng.js';
 import { recomputeAllOverstays, refreshOverstays } from '../src/lifecycle/index.js';
 import { loadFactsForPeople } from '../src/lifecycle/lifecycle.store.js';
@@ -18,8 +19,9 @@ import { ensureSpecSources, randomPerson, writePeople, type PersonSpec } from '.
 import { ENGINES, openTestDatabase, type TestDatabase } from './support/test-db.js';
 
 /**
- * The set-based batch (overstay-batch.store.ts) against the pure rules (overstay.rules.ts): every
- * edge case of the rules plus seeded random people, on both engines, compared column by column.
+ * The set-based batch (overstay-batch.store.ts) and, on PostgreSQL, the binary COPY batch
+ * (overstay-slice.store.ts) against the pure rules (overstay.rules.ts): every edge case of the
+ * rules plus seeded random people, on both engines, compared column by column.
  */
 const RANDOM_PEOPLE = 1000;
 const SEED = 20261123;
@@ -86,7 +88,7 @@ async function clear(d: TestDatabase): Promise<void> {
   await d.db.deleteFrom('overstay_determinations').execute();
 }
 
-describe.each(ENGINES)('overstay batch in SQL on %s', (engine) => {
+describe.each(ENGINES)('overstay batch (SQL and binary COPY) on %s', (engine) => {
   let d: TestDatabase;
   let specs: PersonSpec[];
   let personIds: string[];
@@ -365,6 +367,32 @@ describe.each(ENGINES)('overstay batch in SQL on %s', (engine) => {
       SELECT to_regclass('overstay_determinations_next')::text AS t`.execute(d.db);
     expect(rows[0]?.t).toBeNull();
   });
+
+  it.runIf(engine === 'postgres')(
+    'fails the batch by COPY when a slice cannot write, leaving no staging table and the live rows as they were',
+    async () => {
+      await clear(d);
+      await recomputeAllOverstays(d.db, CASES_AS_OF, undefined, { pgPool: d.pgPool });
+      const before = await storedRows(d);
+      // Connections whose transactions are read-only: each slice reads, then its COPY FROM fails.
+      const readOnly = new pg.Pool({
+        connectionString: d.url,
+        options: '-c default_transaction_read_only=on',
+      });
+      try {
+        await expect(
+          recomputeAllOverstays(d.db, '2024-08-01', undefined, { slices: 3, pgPool: readOnly }),
+        ).rejects.toThrow(/read-only transaction/);
+      } finally {
+        await readOnly.end();
+      }
+      const { rows } = await sql<{ t: string | null }>`
+        SELECT to_regclass('overstay_determinations_next')::text AS t`.execute(d.db);
+      expect(rows[0]?.t).toBeNull();
+      expect(differences(before, await storedRows(d))).toEqual([]);
+      expect(before.size).toBeGreaterThan(0);
+    },
+  );
 
   it('refuses an as-of that is not a real date', async () => {
     await expect(recomputeAllOverstays(d.db, '2025-02-30')).rejects.toThrow(RangeError);
