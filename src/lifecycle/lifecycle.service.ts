@@ -109,11 +109,13 @@ export interface RecomputeOptions {
 }
 
 /**
- * `passage overstays recompute`: every linked admission, decided in set-based SQL
- * (overstay-batch.store.ts) into a staging table, a transaction per slice of the people; the few
- * people the SQL leaves to the pure rules are then decided a page per transaction; the staging
- * table is indexed and swapped in (overstay-swap.store.ts), with the people the incremental path
- * refreshed meanwhile recomputed by the pure rules. One batch at a time per database.
+ * `passage overstays recompute`: every linked admission, decided into a staging table a
+ * transaction per slice of the people — by binary COPY and the columnar rules in Node when
+ * `options.pgPool` is given (PostgreSQL; overstay-slice.store.ts), else in set-based SQL
+ * (overstay-batch.store.ts); the few people a slice leaves to the pure rules are then decided a
+ * page per transaction; the staging table is indexed and swapped in (overstay-swap.store.ts), with
+ * the people the incremental path refreshed meanwhile recomputed by the pure rules. One batch at
+ * a time per database.
  *
  * @throws {RangeError} when `asOf` is not a real 'YYYY-MM-DD' date.
  */
@@ -125,6 +127,10 @@ export async function recomputeAllOverstays(
 ): Promise<{
   people: number;
   determinations: number;
+  /**
+   * People decided afterwards by the pure rules in pages: those the statement leaves (~0.5%), or
+   * on the COPY path only those whose stored dates or sources need reading as text (usually none).
+   */
   hybridPeople: number;
   recomputedDirty: number;
   /** Slices the people were decided in. */
