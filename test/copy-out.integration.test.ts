@@ -35,6 +35,18 @@ describe.runIf(TEST_PG_URL)('COPY TO STDOUT into one buffer (copyOut)', () => {
         expect(ids.values[r]).toBe(r + 1);
         expect(textAt(texts, r)).toBe('x'.repeat((r + 1) % 70));
       }
+      // rows longer than a socket read: a payload spans reads, and headers split across them
+      const long = await copyOut(
+        client,
+        `COPY (SELECT g, repeat(chr(65 + g), 300000 + g) FROM generate_series(1, 5) g) TO STDOUT (FORMAT binary)`,
+      );
+      const longColumns = readBinaryCopy(long, ['int4', 'text']);
+      expect(longColumns.rows).toBe(5);
+      for (let r = 0; r < 5; r++) {
+        expect(textAt(longColumns.columns[1] as TextColumn, r)).toBe(
+          String.fromCharCode(66 + r).repeat(300_001 + r),
+        );
+      }
       const text = await copyOut(client, `COPY (SELECT g, 'é' FROM generate_series(1, 3) g) TO STDOUT`);
       expect(text.toString('utf8')).toBe('1\té\n2\té\n3\té\n');
       const { rows: after } = await client.query<{ n: number }>('SELECT 41 + 1 AS n');
