@@ -158,10 +158,10 @@ export async function determineSliceByCopy(
 }
 
 /**
- * Decides the slice and encodes its rows for COPY FROM (pure; exported for tests). Returns the
- * people left to the caller: those whose records need the stored text (see personFactsOf).
+ * Decides the slice and encodes its rows for COPY FROM (pure). Returns the people left to the
+ * caller: those whose records need the stored text (see personFactsOf).
  */
-export function writeDeterminations(
+function writeDeterminations(
   admissions: Columns,
   departures: Columns,
   applications: Columns,
