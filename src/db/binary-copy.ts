@@ -48,16 +48,11 @@ export interface Columns {
 const SIGNATURE = Buffer.from('PGCOPY\n\xff\r\n\0', 'latin1');
 const TWO_32 = 4_294_967_296;
 
-// Big-endian reads and writes by hand: Buffer's readInt32BE/writeInt32BE check their arguments on
-// every call, which was a third of the parse and of the encoding (profiled on a 476k-row slice).
+// Big-endian reads by hand (the writer uses a DataView): Buffer's readInt32BE/writeInt32BE check
+// their arguments on every call, which was a third of the parse and of the encoding (profiled on
+// a 476k-row slice).
 const i32 = (b: Uint8Array, p: number) => (b[p]! << 24) | (b[p + 1]! << 16) | (b[p + 2]! << 8) | b[p + 3]!;
 const i16 = (b: Uint8Array, p: number) => ((b[p]! << 24) | (b[p + 1]! << 16)) >> 16;
-function put32(b: Uint8Array, p: number, v: number): void {
-  b[p] = v >>> 24;
-  b[p + 1] = v >>> 16;
-  b[p + 2] = v >>> 8;
-  b[p + 3] = v;
-}
 
 export class BinaryCopyError extends Error {}
 
@@ -271,7 +266,7 @@ export const OID = { int8: 20, text: 25 } as const;
  */
 export class BinaryCopyWriter {
   private buf: Buffer;
-  /** Over `buf`: its setInt32 is one store, where put32 is four (measured ~20% of the encoding). */
+  /** Over `buf`, for big-endian stores (a slice's decide-and-encode: 680 ms against 715 ms by bytes). */
   private view: DataView;
   private pos = 0;
 
@@ -281,8 +276,8 @@ export class BinaryCopyWriter {
     if (this.buf.length < 64) this.buf = Buffer.allocUnsafe(64);
     this.view = new DataView(this.buf.buffer, this.buf.byteOffset, this.buf.length);
     SIGNATURE.copy(this.buf, 0);
-    put32(this.buf, 11, 0); // flags
-    put32(this.buf, 15, 0); // no header extension
+    this.view.setInt32(11, 0); // flags
+    this.view.setInt32(15, 0); // no header extension
     this.pos = 19;
   }
 
@@ -390,15 +385,15 @@ export class BinaryCopyWriter {
   private arrayHeader(count: number, oid: number, elementBytes: number): void {
     const header = count ? 20 : 12;
     this.room(4 + header);
-    const b = this.buf;
-    put32(b, this.pos, header + elementBytes);
-    put32(b, this.pos + 4, count ? 1 : 0); // dimensions
-    put32(b, this.pos + 8, 0); // no NULL elements
-    put32(b, this.pos + 12, oid);
+    const v = this.view;
+    v.setInt32(this.pos, header + elementBytes);
+    v.setInt32(this.pos + 4, count ? 1 : 0); // dimensions
+    v.setInt32(this.pos + 8, 0); // no NULL elements
+    v.setInt32(this.pos + 12, oid);
     this.pos += 16;
     if (count) {
-      put32(b, this.pos, count);
-      put32(b, this.pos + 4, 1); // lower bound
+      v.setInt32(this.pos, count);
+      v.setInt32(this.pos + 4, 1); // lower bound
       this.pos += 8;
     }
   }

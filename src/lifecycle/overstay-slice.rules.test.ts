@@ -195,7 +195,7 @@ function compare(people: Person[]) {
       });
     },
   );
-  const hybrid = new Set(result.hybridPersonIds.map((id) => id - 1));
+  const hybrid = new Set(result.hybrid.map((h) => h.personId - 1));
   const pure = new Map<string, Stored>();
   facts.forEach((f, index) => {
     if (hybrid.has(index)) return;

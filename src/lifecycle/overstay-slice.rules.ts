@@ -107,9 +107,7 @@ export interface SliceOutcome {
   people: number;
   /** Admissions decided (handed to the sink). */
   determinations: number;
-  /** People left to the pure rules, ascending. */
-  hybridPersonIds: number[];
-  /** The same people with their rows in the three inputs (for personFactsOf). */
+  /** People left to the pure rules, by ascending person id, with their rows (for personFactsOf). */
   hybrid: HybridPerson[];
 }
 
@@ -291,9 +289,9 @@ export function decideSlice(facts: SliceFacts, sink: (decision: SliceDecision) =
   for (const s of facts.sources) rankById[s.id] = s.odd ? -2 : s.rank;
   const rankOf = (sourceId: number) => (sourceId >= 0 && sourceId <= maxId ? rankById[sourceId]! : -1);
 
-  const { aPerson, aSource, aRid, aOn, aUntil, aDs, dPerson, dSource, dRid, dPk, dOn, dSelf } =
-    columnsOf(facts);
-  const { pPerson, pSource, pRid, pPk, pAdjust, pFiled, pDecided, pOutcome, pApproved } = columnsOf(facts);
+  const columns = columnsOf(facts);
+  const { aPerson, aSource, aRid, aOn, aUntil, aDs, dPerson, dSource, dRid, dPk, dOn, dSelf } = columns;
+  const { pPerson, pSource, pRid, pPk, pAdjust, pFiled, pDecided, pOutcome, pApproved } = columns;
   const nA = facts.admissions.rows;
   const nD = facts.departures.rows;
   const nP = facts.applications.rows;
@@ -375,6 +373,54 @@ export function decideSlice(facts: SliceFacts, sink: (decision: SliceDecision) =
   const appIdx: number[] = [];
   const appProblem: (string | null)[] = [];
 
+  /**
+   * judge (s2 and decided): the outcome, rule and days over of a stay whose authorized period ends
+   * on `until` (NULL_INT: unknown) and whose used departure is `departedOn`; a blocking data error
+   * overrides them. The simple path is the case without an application (not adjusted, not kept open).
+   */
+  const judge = (
+    adjusted: boolean,
+    ds: boolean,
+    until: number,
+    departedOn: number,
+    keepsOpen: boolean,
+    blocking: string | null,
+  ) => {
+    out.daysOver = NULL_INT;
+    if (blocking !== null) {
+      out.outcome = 'data_error';
+      out.rule = blocking;
+    } else if (adjusted) {
+      out.outcome = 'not_yet_due';
+      out.rule = R.adjusted;
+    } else if (ds || until === NULL_INT) {
+      out.outcome = 'not_determinable';
+      out.rule = R.durationOfStatus;
+    } else if (departedOn !== NULL_INT) {
+      if (departedOn <= until) {
+        out.outcome = 'departed_on_time';
+        out.rule = R.departedOnTime;
+      } else if (keepsOpen) {
+        out.outcome = 'departed_on_time';
+        out.rule = R.departedWhilePending;
+      } else {
+        out.outcome = 'out_of_country_overstay';
+        out.rule = R.departedAfter;
+        out.daysOver = departedOn - until;
+      }
+    } else if (asOf <= until) {
+      out.outcome = 'not_yet_due';
+      out.rule = R.notEnded;
+    } else if (keepsOpen) {
+      out.outcome = 'not_yet_due';
+      out.rule = R.pendingTimely;
+    } else {
+      out.outcome = 'suspected_in_country_overstay';
+      out.rule = R.noDeparture;
+      out.daysOver = asOf - until;
+    }
+  };
+
   /** The simple people's short path (simple0 … simple_decided): one admission, ≤ 1 departure. */
   const decideSimple = (i: number, dep: number) => {
     const on = aOn.values[i]!;
@@ -407,30 +453,7 @@ export function decideSlice(facts: SliceFacts, sink: (decision: SliceDecision) =
         : depProblem0 === null
           ? [rule0]
           : [rule0, depProblem0];
-    out.daysOver = NULL_INT;
-    if (blocking !== null) {
-      out.outcome = 'data_error';
-      out.rule = blocking;
-    } else if (aDs.values[i] === 1 || until0 === NULL_INT) {
-      out.outcome = 'not_determinable';
-      out.rule = R.durationOfStatus;
-    } else if (departedOn !== NULL_INT) {
-      if (departedOn <= until0) {
-        out.outcome = 'departed_on_time';
-        out.rule = R.departedOnTime;
-      } else {
-        out.outcome = 'out_of_country_overstay';
-        out.rule = R.departedAfter;
-        out.daysOver = departedOn - until0;
-      }
-    } else if (asOf <= until0) {
-      out.outcome = 'not_yet_due';
-      out.rule = R.notEnded;
-    } else {
-      out.outcome = 'suspected_in_country_overstay';
-      out.rule = R.noDeparture;
-      out.daysOver = asOf - until0;
-    }
+    judge(false, aDs.values[i] === 1, until0, departedOn, false, blocking);
     emit();
   };
 
@@ -613,46 +636,11 @@ export function decideSlice(facts: SliceFacts, sink: (decision: SliceDecision) =
     out.departurePk = departurePk;
     out.applicationPk = affects ? pPk.values[app]! : NaN;
     out.errors = errors;
-    out.daysOver = NULL_INT;
-    if (adjusted) {
-      out.outcome = 'not_yet_due';
-      out.rule = R.adjusted;
-    } else if (ds1 || until1 === NULL_INT) {
-      out.outcome = 'not_determinable';
-      out.rule = R.durationOfStatus;
-    } else if (departedOn !== NULL_INT) {
-      if (departedOn <= until1) {
-        out.outcome = 'departed_on_time';
-        out.rule = R.departedOnTime;
-      } else if (keepsOpen) {
-        out.outcome = 'departed_on_time';
-        out.rule = R.departedWhilePending;
-      } else {
-        out.outcome = 'out_of_country_overstay';
-        out.rule = R.departedAfter;
-        out.daysOver = departedOn - until1;
-      }
-    } else if (asOf <= until1) {
-      out.outcome = 'not_yet_due';
-      out.rule = R.notEnded;
-    } else if (keepsOpen) {
-      out.outcome = 'not_yet_due';
-      out.rule = R.pendingTimely;
-    } else {
-      out.outcome = 'suspected_in_country_overstay';
-      out.rule = R.noDeparture;
-      out.daysOver = asOf - until1;
-    }
-    if (blocking !== null) {
-      out.outcome = 'data_error';
-      out.rule = blocking;
-      out.daysOver = NULL_INT;
-    }
+    judge(adjusted, ds1, until1, departedOn, keepsOpen, blocking);
     emit();
   };
 
   // Walk the three inputs person by person.
-  const hybridPersonIds: number[] = [];
   const hybrid: HybridPerson[] = [];
   let people = 0;
   let d = 0;
@@ -676,7 +664,6 @@ export function decideSlice(facts: SliceFacts, sink: (decision: SliceDecision) =
       a1 - a === 1 && p1 === p && d1 - d <= 1 && !(d1 > d && oddDeparture(d)) && !oddAdmission(a);
     if (simple) decideSimple(a, d1 > d ? d : -1);
     else if (!decideStays(a, a1, d, d1, p, p1)) {
-      hybridPersonIds.push(person);
       hybrid.push({ personId: person, admissions: [a, a1], departures: [d, d1], applications: [p, p1] });
     }
     a = a1;
@@ -685,7 +672,7 @@ export function decideSlice(facts: SliceFacts, sink: (decision: SliceDecision) =
   }
   checkSorted(dPerson, nD, 'departures');
   checkSorted(pPerson, nP, 'applications');
-  return { people, determinations, hybridPersonIds, hybrid };
+  return { people, determinations, hybrid };
 }
 
 /** 'YYYY-MM-DD' of days since 2000-01-01, for dates within years 0001–9999. */
@@ -702,8 +689,9 @@ export function pgDaysToIso(days: number): string {
  */
 export function personFactsOf(facts: SliceFacts, h: HybridPerson): PersonFacts | null {
   const codes = new Map(facts.sources.map((s) => [s.id, s.code]));
-  const { aSource, aRid, aCls, aOn, aUntil, aDs, dSource, dRid, dPk, dOn, dSelf } = columnsOf(facts);
-  const { pSource, pRid, pPk, pAdjust, pFiled, pDecided, pOutcome, pApproved, pReceipt } = columnsOf(facts);
+  const columns = columnsOf(facts);
+  const { aSource, aRid, aCls, aOn, aUntil, aDs, dSource, dRid, dPk, dOn, dSelf } = columns;
+  const { pSource, pRid, pPk, pAdjust, pFiled, pDecided, pOutcome, pApproved, pReceipt } = columns;
   let readable = true;
   const date = (d: number) => {
     if (outOfRange(d)) readable = false;
